@@ -1,0 +1,297 @@
+"""Settings, request building and the retry loop shared by the sync and async clients.
+
+Everything that decides *what* is sent and *whether* to retry lives here once; the
+two client classes only differ in how they send and sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import httpx
+from pydantic import SecretStr
+
+from zerogpu_core._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    MissingAPIKeyError,
+    ZeroGPUError,
+    make_status_error,
+)
+from zerogpu_core._retry import RetryPolicy
+from zerogpu_core._version import __version__
+
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "ClientSettings", "RequestSpec"]
+
+logger = logging.getLogger("zerogpu_core")
+
+DEFAULT_BASE_URL = "https://api.zerogpu.ai/v1"
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_RETRIES = 2
+
+T = TypeVar("T")
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Resolved configuration. ``repr`` never shows the key."""
+
+    api_key: SecretStr | None
+    project_id: str | None
+    base_url: str
+    timeout: float | httpx.Timeout
+    retry: RetryPolicy
+    default_headers: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        api_key: str | SecretStr | None = None,
+        project_id: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> ClientSettings:
+        """Fill unset values from ``ZEROGPU_*`` environment variables and defaults."""
+        if isinstance(api_key, str):
+            api_key = SecretStr(api_key) if api_key.strip() else None
+        if api_key is None and (env_key := _env("ZEROGPU_API_KEY")):
+            api_key = SecretStr(env_key)
+        url = (base_url or _env("ZEROGPU_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"base_url must start with http:// or https://, got {url!r}")
+        return cls(
+            api_key=api_key,
+            project_id=(project_id or _env("ZEROGPU_PROJECT_ID") or None),
+            base_url=url,
+            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+            retry=RetryPolicy(
+                max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries
+            ),
+            default_headers=dict(default_headers or {}),
+        )
+
+    def headers(self) -> dict[str, str]:
+        """Auth and default headers for one request.
+
+        Raises:
+            MissingAPIKeyError: when no key is configured (checked per request, so
+                objects can be constructed without one).
+        """
+        if self.api_key is None or not self.api_key.get_secret_value():
+            raise MissingAPIKeyError()
+        headers = {
+            "user-agent": f"zerogpu-integrations/{__version__}",
+            "accept": "application/json",
+            **self.default_headers,
+            "x-api-key": self.api_key.get_secret_value(),
+        }
+        if self.project_id:
+            headers["x-project-id"] = self.project_id
+        return headers
+
+
+@dataclass(frozen=True)
+class RequestSpec(Generic[T]):
+    """One API call: what to send and how to read the answer."""
+
+    method: str
+    path: str
+    parse: Callable[[httpx.Response], T]
+    json: Any = None
+    params: Mapping[str, Any] | None = None
+    files: Mapping[str, Any] | None = None
+    data: Mapping[str, Any] | None = None
+    stream: bool = False
+    # Batch cancel answers 409 for a terminal batch; that is final, not transient.
+    retry_conflict: bool = True
+
+
+def parse_json(model: Callable[[Any], T]) -> Callable[[httpx.Response], T]:
+    """A parser that validates a JSON body with ``model`` (e.g. ``Model.model_validate``)."""
+
+    def parse(response: httpx.Response) -> T:
+        try:
+            payload = response.json()
+        except ValueError as exc:
+            raise APIResponseValidationError(
+                f"Expected a JSON body, got {response.text[:200]!r}",
+                status_code=response.status_code,
+                request_id=response.headers.get("x-request-id"),
+            ) from exc
+        try:
+            return model(payload)
+        except ValueError as exc:
+            raise APIResponseValidationError(
+                f"Unexpected response shape from {response.request.url.path}: {exc}",
+                status_code=response.status_code,
+                request_id=response.headers.get("x-request-id"),
+            ) from exc
+
+    return parse
+
+
+def read_bytes(response: httpx.Response) -> bytes:
+    """Parser for raw downloads (file content)."""
+    return response.content
+
+
+class _Attempts:
+    """Bookkeeping of one logical call across its retries."""
+
+    def __init__(self, settings: ClientSettings, spec: RequestSpec[Any]) -> None:
+        self.policy = settings.retry
+        self.spec = spec
+        self.retry_index = 0
+
+    def on_error(self, error: ZeroGPUError, headers: Mapping[str, str] | None) -> float:
+        """Seconds to wait before the next attempt; re-raises ``error`` when final."""
+        retriable = isinstance(error, APIConnectionError) or (
+            isinstance(error, APIStatusError)
+            and self.policy.should_retry_status(error)
+            and (self.spec.retry_conflict or error.status_code != 409)
+        )
+        if not retriable or self.retry_index >= self.policy.max_retries:
+            raise error
+        delay = self.policy.delay(self.retry_index, headers)
+        self.retry_index += 1
+        logger.info(
+            "Retrying %s %s in %.2fs (retry %d of %d) after: %s",
+            self.spec.method,
+            self.spec.path,
+            delay,
+            self.retry_index,
+            self.policy.max_retries,
+            error,
+        )
+        return delay
+
+
+def _transport_error(exc: httpx.TransportError) -> APIConnectionError:
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"The request to the ZeroGPU API timed out ({type(exc).__name__}).")
+    return APIConnectionError(
+        f"Could not reach the ZeroGPU API ({type(exc).__name__}: {exc}). "
+        "Check ZEROGPU_BASE_URL and your network."
+    )
+
+
+class _ClientBase:
+    """Configuration and request building common to both clients."""
+
+    settings: ClientSettings
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.settings.base_url!r})"
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL requests are sent to."""
+        return self.settings.base_url
+
+    def _build(
+        self, http: httpx.Client | httpx.AsyncClient, spec: RequestSpec[Any]
+    ) -> httpx.Request:
+        return http.build_request(
+            spec.method,
+            f"{self.settings.base_url}{spec.path}",
+            json=spec.json,
+            params=spec.params,
+            files=spec.files,
+            data=spec.data,
+            headers=self.settings.headers(),
+            timeout=self.settings.timeout,
+        )
+
+
+class SyncTransport(_ClientBase):
+    """The blocking send loop."""
+
+    def __init__(self, settings: ClientSettings, http_client: httpx.Client | None) -> None:
+        self.settings = settings
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(timeout=settings.timeout)
+        self._sleep: Callable[[float], None] = time.sleep
+
+    def _send(self, spec: RequestSpec[Any]) -> httpx.Response:
+        attempts = _Attempts(self.settings, spec)
+        while True:
+            request = self._build(self._http, spec)
+            try:
+                response = self._http.send(request, stream=spec.stream)
+            except httpx.TransportError as exc:
+                self._sleep(attempts.on_error(_transport_error(exc), None))
+                continue
+            logger.debug("%s %s -> %d", spec.method, spec.path, response.status_code)
+            if response.is_success:
+                return response
+            try:
+                response.read()
+            except httpx.TransportError as exc:
+                response.close()
+                self._sleep(attempts.on_error(_transport_error(exc), None))
+                continue
+            response.close()
+            self._sleep(attempts.on_error(make_status_error(response), response.headers))
+
+    def _request(self, spec: RequestSpec[T]) -> T:
+        return spec.parse(self._send(spec))
+
+    def close(self) -> None:
+        """Close the pooled HTTP client if this object created it."""
+        if self._owns_http:
+            self._http.close()
+
+
+class AsyncTransport(_ClientBase):
+    """The non-blocking send loop."""
+
+    def __init__(self, settings: ClientSettings, http_client: httpx.AsyncClient | None) -> None:
+        self.settings = settings
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(timeout=settings.timeout)
+        self._sleep: Callable[[float], Any] = asyncio.sleep
+
+    async def _send(self, spec: RequestSpec[Any]) -> httpx.Response:
+        attempts = _Attempts(self.settings, spec)
+        while True:
+            request = self._build(self._http, spec)
+            try:
+                response = await self._http.send(request, stream=spec.stream)
+            except httpx.TransportError as exc:
+                await self._sleep(attempts.on_error(_transport_error(exc), None))
+                continue
+            logger.debug("%s %s -> %d", spec.method, spec.path, response.status_code)
+            if response.is_success:
+                return response
+            try:
+                await response.aread()
+            except httpx.TransportError as exc:
+                await response.aclose()
+                await self._sleep(attempts.on_error(_transport_error(exc), None))
+                continue
+            await response.aclose()
+            await self._sleep(attempts.on_error(make_status_error(response), response.headers))
+
+    async def _request(self, spec: RequestSpec[T]) -> T:
+        return spec.parse(await self._send(spec))
+
+    async def aclose(self) -> None:
+        """Close the pooled HTTP client if this object created it."""
+        if self._owns_http:
+            await self._http.aclose()

@@ -1,0 +1,308 @@
+"""Streaming chat completions: SSE decoding, the JSON fallback, and chunk assembly.
+
+ZeroGPU does not document streaming (CONTRACT 6). We ask for OpenAI-style SSE and
+accept three answers: a proper ``text/event-stream`` ending in ``data: [DONE]``; a
+plain JSON completion, which becomes a single chunk; or an error. A stream that stops
+before ``[DONE]`` raises :class:`StreamInterruptedError` and is never passed off as a
+shorter answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from httpx_sse import EventSource
+
+from zerogpu_core._exceptions import (
+    APIResponseValidationError,
+    StreamInterruptedError,
+    error_from_body,
+)
+from zerogpu_core.types.chat import (
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatCompletionMessage,
+    Choice,
+    ChoiceDelta,
+    ChunkChoice,
+    FunctionCall,
+    FunctionCallDelta,
+    ToolCall,
+    ToolCallDelta,
+)
+from zerogpu_core.types.usage import Usage
+
+__all__ = [
+    "StreamAccumulator",
+    "aiter_chat_chunks",
+    "completion_to_chunk",
+    "iter_chat_chunks",
+]
+
+_DONE = "[DONE]"
+
+
+def completion_to_chunk(completion: ChatCompletion) -> ChatCompletionChunk:
+    """Turn a whole completion into one chunk (the non-streaming fallback)."""
+    choices = []
+    for choice in completion.choices:
+        message = choice.message
+        deltas = [
+            ToolCallDelta(
+                index=position,
+                id=call.id,
+                type=call.type,
+                function=FunctionCallDelta(
+                    name=call.function.name, arguments=call.function.arguments
+                ),
+            )
+            for position, call in enumerate(message.tool_calls)
+        ]
+        delta = ChoiceDelta(
+            role=message.role,
+            content=message.content,
+            reasoning=message.reasoning,
+            reasoning_content=message.reasoning_content,
+            refusal=message.refusal,
+            tool_calls=deltas,
+        )
+        choices.append(
+            ChunkChoice(index=choice.index, delta=delta, finish_reason=choice.finish_reason)
+        )
+    return ChatCompletionChunk(
+        id=completion.id,
+        created=completion.created_time,
+        model=completion.model,
+        choices=choices,
+        usage=completion.usage,
+        system_fingerprint=completion.system_fingerprint,
+    )
+
+
+@dataclass
+class _ToolIndexer:
+    """Gives every tool-call delta of one choice an ``index``.
+
+    OpenAI sends ``index`` on every delta; some compatible servers omit it. Without
+    it, a delta that carries a new ``id`` (or a name while the current call already
+    has one) starts a new call, and any other delta continues the latest call.
+    """
+
+    by_id: dict[str, int] = field(default_factory=dict)
+    named: set[int] = field(default_factory=set)
+    current: int = -1
+
+    def assign(self, delta: ToolCallDelta) -> None:
+        if delta.index is None:
+            if delta.id is not None and delta.id in self.by_id:
+                delta.index = self.by_id[delta.id]
+            elif (
+                delta.id is not None
+                or self.current < 0
+                or (delta.function and delta.function.name and self.current in self.named)
+            ):
+                delta.index = self.current + 1
+            else:
+                delta.index = self.current
+        if delta.id is not None:
+            self.by_id.setdefault(delta.id, delta.index)
+        if delta.function and delta.function.name:
+            self.named.add(delta.index)
+        self.current = max(self.current, delta.index)
+
+    def _starts_new_call(self, delta: ToolCallDelta) -> bool:
+        named = delta.function is not None and bool(delta.function.name)
+        return named and self.current in self.named
+
+
+class _Decoder:
+    """State shared by the sync and async SSE loops."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        self.done = False
+        self.received = 0
+        self._indexers: dict[int, _ToolIndexer] = {}
+
+    def event(self, data: str) -> ChatCompletionChunk | None:
+        """Decode one SSE ``data`` field; ``None`` for keep-alives and ``[DONE]``."""
+        if data.strip() == _DONE:
+            self.done = True
+            return None
+        if not data.strip():
+            return None
+        try:
+            payload = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise APIResponseValidationError(
+                f"Stream event is not JSON: {data[:200]!r}",
+                status_code=self.response.status_code,
+                request_id=self.response.headers.get("x-request-id"),
+            ) from exc
+        if isinstance(payload, dict) and "error" in payload and "choices" not in payload:
+            raise error_from_body(
+                self.response.status_code if self.response.status_code >= 400 else 500,
+                payload,
+                request_id=self.response.headers.get("x-request-id"),
+            )
+        chunk = ChatCompletionChunk.model_validate(payload)
+        for choice in chunk.choices:
+            indexer = self._indexers.setdefault(choice.index, _ToolIndexer())
+            for delta in choice.delta.tool_calls:
+                indexer.assign(delta)
+        self.received += 1
+        return chunk
+
+    def whole(self) -> ChatCompletionChunk:
+        """The JSON-fallback chunk from a non-SSE response body."""
+        self.done = True
+        try:
+            completion = ChatCompletion.model_validate_json(self.response.content)
+        except ValueError as exc:
+            raise APIResponseValidationError(
+                "Streaming request answered with a body that is neither SSE nor a chat "
+                f"completion: {self.response.text[:200]!r}",
+                status_code=self.response.status_code,
+                request_id=self.response.headers.get("x-request-id"),
+            ) from exc
+        return completion_to_chunk(completion)
+
+    def interrupted(self, cause: BaseException | None = None) -> StreamInterruptedError:
+        reason = f" ({type(cause).__name__}: {cause})" if cause else ""
+        request_id = self.response.headers.get("x-request-id")
+        suffix = f" Request id: {request_id}." if request_id else ""
+        return StreamInterruptedError(
+            f"The ZeroGPU stream ended after {self.received} chunk(s) without the final "
+            f"[DONE] marker{reason}; the answer is incomplete and was discarded.{suffix}"
+        )
+
+
+def _is_sse(response: httpx.Response) -> bool:
+    return "text/event-stream" in response.headers.get("content-type", "")
+
+
+def iter_chat_chunks(response: httpx.Response) -> Iterator[ChatCompletionChunk]:
+    """Chunks of a streaming response (the caller closes the response)."""
+    decoder = _Decoder(response)
+    if not _is_sse(response):
+        response.read()
+        yield decoder.whole()
+        return
+    try:
+        for sse in EventSource(response).iter_sse():
+            chunk = decoder.event(sse.data)
+            if decoder.done:
+                return
+            if chunk is not None:
+                yield chunk
+    except httpx.TransportError as exc:
+        raise decoder.interrupted(exc) from exc
+    raise decoder.interrupted()
+
+
+async def aiter_chat_chunks(response: httpx.Response) -> AsyncIterator[ChatCompletionChunk]:
+    """Async twin of :func:`iter_chat_chunks`."""
+    decoder = _Decoder(response)
+    if not _is_sse(response):
+        await response.aread()
+        yield decoder.whole()
+        return
+    try:
+        async for sse in EventSource(response).aiter_sse():
+            chunk = decoder.event(sse.data)
+            if decoder.done:
+                return
+            if chunk is not None:
+                yield chunk
+    except httpx.TransportError as exc:
+        raise decoder.interrupted(exc) from exc
+    raise decoder.interrupted()
+
+
+@dataclass
+class _CallParts:
+    id: str = ""
+    type: str = "function"
+    name: str = ""
+    arguments: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _ChoiceParts:
+    role: str = "assistant"
+    content: list[str] = field(default_factory=list)
+    reasoning: list[str] = field(default_factory=list)
+    calls: dict[int, _CallParts] = field(default_factory=dict)
+    finish_reason: str | None = None
+
+
+class StreamAccumulator:
+    """Folds stream chunks into the :class:`ChatCompletion` they add up to."""
+
+    def __init__(self) -> None:
+        self._choices: dict[int, _ChoiceParts] = {}
+        self._meta: dict[str, Any] = {"id": "", "model": "", "created": None}
+        self.usage: Usage | None = None
+        self.chunks = 0
+
+    def add(self, chunk: ChatCompletionChunk) -> None:
+        """Merge one chunk."""
+        self.chunks += 1
+        for key in ("id", "model", "created"):
+            value = getattr(chunk, key)
+            if value and not self._meta[key]:
+                self._meta[key] = value
+        if chunk.usage is not None:
+            self.usage = chunk.usage
+        for choice in chunk.choices:
+            parts = self._choices.setdefault(choice.index, _ChoiceParts())
+            delta = choice.delta
+            if delta.role:
+                parts.role = delta.role
+            if delta.content:
+                parts.content.append(delta.content)
+            reasoning = delta.reasoning or delta.reasoning_content
+            if reasoning:
+                parts.reasoning.append(reasoning)
+            for call in delta.tool_calls:
+                slot = parts.calls.setdefault(call.index or 0, _CallParts())
+                slot.id = call.id or slot.id
+                slot.type = call.type or slot.type
+                if call.function is not None:
+                    slot.name = slot.name or (call.function.name or "")
+                    if call.function.arguments:
+                        slot.arguments.append(call.function.arguments)
+            if choice.finish_reason:
+                parts.finish_reason = choice.finish_reason
+
+    def completion(self) -> ChatCompletion:
+        """The completion assembled so far."""
+        choices = []
+        for index in sorted(self._choices):
+            parts = self._choices[index]
+            calls = [
+                ToolCall(
+                    id=c.id,
+                    type=c.type,
+                    function=FunctionCall(name=c.name, arguments="".join(c.arguments)),
+                )
+                for _, c in sorted(parts.calls.items())
+            ]
+            message = ChatCompletionMessage(
+                role=parts.role,
+                content="".join(parts.content) if parts.content else None,
+                reasoning="".join(parts.reasoning) or None,
+                tool_calls=calls,
+            )
+            choices.append(Choice(index=index, message=message, finish_reason=parts.finish_reason))
+        return ChatCompletion(
+            id=self._meta["id"],
+            created=self._meta["created"],
+            model=self._meta["model"],
+            choices=choices,
+            usage=self.usage,
+        )

@@ -1,0 +1,17 @@
+"""Base class of every wire model: unknown fields are kept, not rejected."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["WireModel"]
+
+
+class WireModel(BaseModel):
+    """A response object as the server sent it.
+
+    Fields the contract does not document are kept (``extra="allow"``) so a newer
+    server never breaks parsing, and ``model_dump`` returns them unchanged.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
