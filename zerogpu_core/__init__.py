@@ -30,6 +30,7 @@ from zerogpu_core._exceptions import (
     StreamInterruptedError,
     ZeroGPUError,
 )
+from zerogpu_core._jsontext import parse_json_text
 from zerogpu_core._reasoning import ThinkTagSplitter, split_think_blocks
 from zerogpu_core._retry import RetryPolicy, parse_retry_after
 from zerogpu_core._version import __version__
@@ -64,6 +65,7 @@ __all__ = [
     "__version__",
     "catalog",
     "completion_to_chunk",
+    "parse_json_text",
     "parse_retry_after",
     "split_think_blocks",
     "types",

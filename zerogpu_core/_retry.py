@@ -33,8 +33,9 @@ def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -
         return max(0.0, float(value))
     except ValueError:
         pass
-    parsed = email.utils.parsedate_to_datetime(value) if value.strip() else None
-    if parsed is None:
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
         return None
     current = time.time() if now is None else now
     return max(0.0, parsed.timestamp() - current)

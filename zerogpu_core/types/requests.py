@@ -61,20 +61,6 @@ class ChatCompletionRequest(_Body):
     messages: list[dict[str, Any]] = Field(min_length=1)
     metadata: dict[str, Any] | None = None
     max_tokens: int | None = Field(default=None, ge=1)
-
-    @field_validator("input")
-    @classmethod
-    def _check_input(cls, value: str | list[dict[str, Any]]) -> str | list[dict[str, Any]]:
-        # A message list is what older docs show; the current spec wants a string.
-        if not value:
-            raise ValueError("input must not be empty")
-        if isinstance(value, str) and len(value) > MAX_INPUT_CHARS:
-            raise ValueError(
-                f"input has {len(value)} characters; the API accepts at most "
-                f"{MAX_INPUT_CHARS}. Split the text into chunks."
-            )
-        return value
-
     max_completion_tokens: int | None = Field(default=None, ge=1)
     temperature: float | None = Field(default=None, ge=0)
     top_p: float | None = Field(default=None, ge=0, le=1)
