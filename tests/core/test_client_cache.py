@@ -1,0 +1,46 @@
+"""``ClientCache``: one async client per event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import pickle
+
+import pytest
+
+from zerogpu_core import AsyncZeroGPUClient
+from zerogpu_core.client_cache import ClientCache
+
+KWARGS = {"api_key": "test-key", "base_url": "http://127.0.0.1:9/v1"}
+
+
+def test_async_client_is_reused_within_a_loop_and_renewed_across_loops() -> None:
+    cache = ClientCache(**KWARGS)
+
+    async def two() -> tuple[AsyncZeroGPUClient, AsyncZeroGPUClient]:
+        return cache.async_client(), cache.async_client()
+
+    first, again = asyncio.run(two())
+    second, _ = asyncio.run(two())
+    assert first is again
+    assert second is not first
+
+
+def test_bad_settings_fail_at_construction() -> None:
+    with pytest.raises(ValueError, match="base_url must start with"):
+        ClientCache(api_key="k", base_url="api.zerogpu.ai")
+
+
+def test_reuse_keeps_a_cache_only_for_identical_arguments() -> None:
+    cache = ClientCache(**KWARGS)
+    assert ClientCache.reuse(cache, **KWARGS) is cache
+    moved = ClientCache.reuse(cache, **{**KWARGS, "base_url": "http://127.0.0.1:8/v1"})
+    assert moved.sync.base_url == "http://127.0.0.1:8/v1"
+    assert ClientCache.reuse(None, **KWARGS).sync.base_url == KWARGS["base_url"]
+
+
+def test_copies_and_pickles_get_fresh_clients() -> None:
+    cache = ClientCache(**KWARGS)
+    for clone in (copy.deepcopy(cache), pickle.loads(pickle.dumps(cache))):
+        assert clone.sync is not cache.sync
+        assert clone.sync.base_url == cache.sync.base_url

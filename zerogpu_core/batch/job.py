@@ -1,0 +1,369 @@
+"""What a batch job does next, written once for the sync and the async runner.
+
+The steps are generators that *yield* the I/O they need (:class:`Call` one client
+method, :class:`Sleep`) and receive its result; the runners only execute those
+effects. Everything else here is pure and tested directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from collections.abc import Callable, Generator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from zerogpu_core._exceptions import APIStatusError, ConflictError
+from zerogpu_core.batch.errors import (
+    BatchCreateError,
+    BatchJobError,
+    BatchTimeoutError,
+    BatchValidationError,
+)
+from zerogpu_core.batch.jsonl import (
+    BATCH_URL,
+    MAX_LINES,
+    MAX_UPLOAD_BYTES,
+    BatchInput,
+    encode_file,
+    split_lines,
+    to_batch_lines,
+    validate_lines,
+)
+from zerogpu_core.batch.results import (
+    BatchItemError,
+    BatchResult,
+    BatchResults,
+    Outcome,
+    merge_outcomes,
+    parse_result_file,
+)
+from zerogpu_core.batch.state import PENDING, UPLOADED, BatchJobState, BatchPartState
+from zerogpu_core.types import TERMINAL_BATCH_STATUSES, Batch, BatchError, BatchList
+
+__all__ = [
+    "Call",
+    "Effect",
+    "JobOptions",
+    "Sleep",
+    "assemble_results",
+    "build_job",
+    "cancel_steps",
+    "collect_steps",
+    "encode_requests",
+    "finished_lines",
+    "next_poll_delay",
+    "submit_steps",
+    "wait_steps",
+]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Call:
+    """Call ``client.<method>(**kwargs)`` and send back its result."""
+
+    method: str
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Sleep:
+    """Wait ``seconds`` before the next step."""
+
+    seconds: float
+
+
+Effect = Call | Sleep
+Steps = Generator[Effect, Any, Any]
+Save = Callable[[BatchJobState], None]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """How a job is built and polled (see :class:`~.runner.BatchRunner`)."""
+
+    endpoint: str = BATCH_URL
+    completion_window: str = "24h"
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    validate: bool = True
+    max_lines_per_batch: int = MAX_LINES
+    max_bytes_per_batch: int = MAX_UPLOAD_BYTES
+    poll_interval: float = 5.0
+    max_poll_interval: float = 60.0
+    backoff: float = 1.5
+
+
+def encode_requests(
+    requests: Sequence[BatchInput], custom_ids: Sequence[str] | None, options: JobOptions
+) -> tuple[list[str], list[bytes]]:
+    """Custom ids and encoded lines of ``requests``, validated unless switched off.
+
+    Raises:
+        BatchValidationError: when a line breaks a server rule (line ``N`` = input ``N-1``).
+        ValueError: when a body is not a chat-completions body.
+    """
+    lines = to_batch_lines(requests, custom_ids)
+    encoded = [line.encode() for line in lines]
+    if options.validate:
+        issues = validate_lines(encoded, endpoint=options.endpoint)
+        if issues:
+            raise BatchValidationError(issues)
+    return [line.custom_id for line in lines], encoded
+
+
+def build_job(
+    requests: Sequence[BatchInput], custom_ids: Sequence[str] | None, options: JobOptions
+) -> tuple[BatchJobState, list[bytes]]:
+    """A new job's state (split into parts) and its encoded lines."""
+    ids, encoded = encode_requests(requests, custom_ids, options)
+    ranges = split_lines(
+        encoded, max_lines=options.max_lines_per_batch, max_bytes=options.max_bytes_per_batch
+    )
+    parts = [
+        BatchPartState(
+            number=number,
+            start=span.start,
+            stop=span.stop,
+            sha256=hashlib.sha256(_content(encoded, span.start, span.stop)).hexdigest(),
+            bytes=len(_content(encoded, span.start, span.stop)),
+        )
+        for number, span in enumerate(ranges)
+    ]
+    state = BatchJobState(
+        job_id=uuid.uuid4().hex,
+        endpoint=options.endpoint,
+        completion_window=options.completion_window,
+        metadata=dict(options.metadata),
+        custom_ids=ids,
+        parts=parts,
+    )
+    return state, encoded
+
+
+def check_same_requests(state: BatchJobState, ids: Sequence[str], encoded: Sequence[bytes]) -> None:
+    """Make sure re-supplied requests are the ones the state was built from.
+
+    Raises:
+        BatchJobError: on any difference.
+    """
+    if list(ids) != state.custom_ids:
+        raise BatchJobError("The requests given do not match the job's custom ids")
+    for part in state.parts:
+        digest = hashlib.sha256(_content(encoded, part.start, part.stop)).hexdigest()
+        if digest != part.sha256:
+            raise BatchJobError(f"The requests of part {part.number} differ from the job's")
+
+
+def _content(encoded: Sequence[bytes], start: int, stop: int) -> bytes:
+    return encode_file(encoded[start:stop])
+
+
+def next_poll_delay(previous: float | None, options: JobOptions) -> float:
+    """The first delay is ``poll_interval``; each next one grows by ``backoff``, capped."""
+    if previous is None:
+        return min(options.poll_interval, options.max_poll_interval)
+    return min(previous * options.backoff, options.max_poll_interval)
+
+
+def is_settled(part: BatchPartState) -> bool:
+    """Whether the part will not change any more."""
+    return part.status in TERMINAL_BATCH_STATUSES
+
+
+def finished_lines(state: BatchJobState) -> int:
+    """How many input lines are done, for the progress bar."""
+    done = 0
+    for part in state.parts:
+        counts = part.request_counts
+        settled = is_settled(part)
+        done += part.size if settled else min(part.size, counts.completed + counts.failed)
+    return done
+
+
+def unsubmitted(state: BatchJobState) -> list[BatchPartState]:
+    """Parts that still need an upload or a create call."""
+    return [part for part in state.parts if part.status in (PENDING, UPLOADED)]
+
+
+def find_batch_for_file(batches: BatchList, input_file_id: str) -> Batch | None:
+    """The batch created from ``input_file_id``, if the server lists one."""
+    return next((b for b in batches.data if b.input_file_id == input_file_id), None)
+
+
+def _create_kwargs(state: BatchJobState, part: BatchPartState) -> dict[str, Any]:
+    metadata = {**state.metadata, "zerogpu_job": state.job_id, "zerogpu_part": str(part.number)}
+    return {
+        "input_file_id": part.input_file_id,
+        "endpoint": state.endpoint,
+        "completion_window": state.completion_window,
+        "metadata": metadata,
+    }
+
+
+def record_create_failure(
+    state: BatchJobState, part: BatchPartState, error: APIStatusError
+) -> BatchCreateError:
+    """Mark ``part`` failed with the server's answer; the error to raise."""
+    part.status = "failed"
+    part.errors = [
+        BatchError(
+            code=error.code, message=error.detail_message, line=error.line, param=error.param
+        )
+    ]
+    index = part.start + error.line - 1 if error.line and error.line <= part.size else None
+    custom_id = state.custom_ids[index] if index is not None else None
+    return BatchCreateError(error, part=part.number, index=index, custom_id=custom_id)
+
+
+def submit_steps(
+    state: BatchJobState, encoded: Sequence[bytes] | None, save: Save, *, recover: bool
+) -> Steps:
+    """Upload and create every unsubmitted part, saving the state after each call.
+
+    ``recover`` first looks for a batch a crashed process created but did not record.
+    """
+    for part in unsubmitted(state):
+        look_for_lost_batch = recover and part.status == UPLOADED
+        if part.status == PENDING:
+            if encoded is None:
+                raise BatchJobError(
+                    f"Part {part.number} was never uploaded; pass the same requests to resume it"
+                )
+            content = _content(encoded, part.start, part.stop)
+            name = f"{state.job_id}-part{part.number}.jsonl"
+            uploaded = yield Call("upload_file", {"file": content, "filename": name})
+            part.input_file_id, part.status = uploaded.id, UPLOADED
+            save(state)
+        if look_for_lost_batch:
+            listed = yield Call("list_batches", {"limit": 100})
+            found = find_batch_for_file(listed, part.input_file_id or "")
+            if found is not None:
+                part.update_from(found)
+                save(state)
+                continue
+        try:
+            batch = yield Call("create_batch", _create_kwargs(state, part))
+        except APIStatusError as exc:
+            if exc.status_code not in (400, 413, 422):
+                raise
+            failure = record_create_failure(state, part, exc)
+            save(state)
+            raise failure from exc
+        part.update_from(batch)
+        save(state)
+
+
+def wait_steps(
+    state: BatchJobState,
+    options: JobOptions,
+    save: Save,
+    progress: Progress,
+    timeout: float | None,
+) -> Steps:
+    """Poll every unfinished batch until all are terminal, backing off between rounds.
+
+    Raises:
+        BatchJobError: when a part was never submitted.
+        BatchTimeoutError: when ``timeout`` seconds pass first.
+    """
+    if unsubmitted(state):
+        raise BatchJobError("Some parts of the job are not submitted yet; call submit() first")
+    deadline = None if timeout is None else time.monotonic() + timeout
+    delay: float | None = None
+    total = len(state.custom_ids)
+    while True:
+        for part in state.parts:
+            if not is_settled(part):
+                part.update_from((yield Call("retrieve_batch", {"batch_id": part.batch_id})))
+        save(state)
+        progress(finished_lines(state), total)
+        if all(is_settled(part) for part in state.parts):
+            return state
+        delay = next_poll_delay(delay, options)
+        if deadline is not None and time.monotonic() + delay > deadline:
+            raise BatchTimeoutError(
+                f"Batch job {state.job_id} is still running after {timeout} s; wait again later"
+            )
+        yield Sleep(delay)
+
+
+def cancel_steps(state: BatchJobState, save: Save) -> Steps:
+    """Cancel every running batch; parts never created are cancelled locally."""
+    for part in state.parts:
+        if part.status in (PENDING, UPLOADED):
+            part.status = "cancelled"
+        elif not is_settled(part):
+            try:
+                batch = yield Call("cancel_batch", {"batch_id": part.batch_id})
+            except ConflictError:
+                # It became terminal meanwhile; record how it ended.
+                batch = yield Call("retrieve_batch", {"batch_id": part.batch_id})
+            part.update_from(batch)
+        save(state)
+    return state
+
+
+def collect_steps(state: BatchJobState) -> Steps:
+    """Download every part's output and error files and assemble the results.
+
+    Raises:
+        BatchJobError: when a part is not terminal yet.
+    """
+    running = [part.number for part in state.parts if not is_settled(part)]
+    if running:
+        raise BatchJobError(f"Parts {running} are not finished; call wait() first")
+    files: list[dict[str, tuple[Outcome, str | None]]] = []
+    for part in state.parts:
+        for file_id in (part.output_file_id, part.error_file_id):
+            if file_id:
+                content = yield Call("file_content", {"file_id": file_id})
+                files.append(parse_result_file(content))
+    return assemble_results(state, merge_outcomes(*files))
+
+
+def assemble_results(
+    state: BatchJobState, outcomes: Mapping[str, tuple[Outcome, str | None]]
+) -> BatchResults:
+    """One result per input, in input order; inputs without a line get an error."""
+    unknown = set(outcomes) - set(state.custom_ids)
+    if unknown:
+        logger.warning("Batch files hold %d lines with unknown custom ids", len(unknown))
+    items: list[BatchResult] = []
+    for part in state.parts:
+        for index in range(part.start, part.stop):
+            custom_id = state.custom_ids[index]
+            outcome, request_id = outcomes.get(custom_id) or (_no_line(part, custom_id), None)
+            completion = None if isinstance(outcome, BatchItemError) else outcome
+            error = outcome if isinstance(outcome, BatchItemError) else None
+            items.append(
+                BatchResult(index, custom_id, completion, error, request_id, part.batch_id)
+            )
+    return BatchResults(tuple(items))
+
+
+def _no_line(part: BatchPartState, custom_id: str) -> BatchItemError:
+    if part.status == "failed":
+        first = part.errors[0] if part.errors else BatchError(message="rejected at create")
+        return BatchItemError(
+            "batch_failed",
+            f"The batch of part {part.number} was rejected at create: {first.message}",
+            custom_id=custom_id,
+            line=first.line,
+        )
+    if part.status == "cancelled" and part.batch_id is None:
+        return BatchItemError(
+            "batch_cancelled",
+            "The job was cancelled before this batch was created",
+            custom_id=custom_id,
+        )
+    return BatchItemError(
+        "missing_result",
+        f"Batch {part.batch_id} ended {part.status!r} without an output or error line "
+        "for this request",
+        custom_id=custom_id,
+    )
