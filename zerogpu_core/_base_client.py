@@ -28,6 +28,7 @@ from zerogpu_core._exceptions import (
 )
 from zerogpu_core._retry import RetryPolicy
 from zerogpu_core._version import __version__
+from zerogpu_core.types._base import WireModel
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "ClientSettings", "RequestSpec"]
 
@@ -135,13 +136,16 @@ def parse_json(model: Callable[[Any], T]) -> Callable[[httpx.Response], T]:
                 request_id=response.headers.get("x-request-id"),
             ) from exc
         try:
-            return model(payload)
+            parsed = model(payload)
         except ValueError as exc:
             raise APIResponseValidationError(
                 f"Unexpected response shape from {response.request.url.path}: {exc}",
                 status_code=response.status_code,
                 request_id=response.headers.get("x-request-id"),
             ) from exc
+        if isinstance(parsed, WireModel):
+            parsed._request_id = response.headers.get("x-request-id")
+        return parsed
 
     return parse
 

@@ -150,6 +150,7 @@ class _Decoder:
                 request_id=self.response.headers.get("x-request-id"),
             )
         chunk = ChatCompletionChunk.model_validate(payload)
+        chunk._request_id = self.response.headers.get("x-request-id")
         for choice in chunk.choices:
             indexer = self._indexers.setdefault(choice.index, _ToolIndexer())
             for delta in choice.delta.tool_calls:
@@ -169,7 +170,9 @@ class _Decoder:
                 status_code=self.response.status_code,
                 request_id=self.response.headers.get("x-request-id"),
             ) from exc
-        return completion_to_chunk(completion)
+        chunk = completion_to_chunk(completion)
+        chunk._request_id = self.response.headers.get("x-request-id")
+        return chunk
 
     def interrupted(self, cause: BaseException | None = None) -> StreamInterruptedError:
         reason = f" ({type(cause).__name__}: {cause})" if cause else ""
@@ -247,6 +250,7 @@ class StreamAccumulator:
         self._choices: dict[int, _ChoiceParts] = {}
         self._meta: dict[str, Any] = {"id": "", "model": "", "created": None}
         self.usage: Usage | None = None
+        self.request_id: str | None = None
         self.chunks = 0
 
     def add(self, chunk: ChatCompletionChunk) -> None:
@@ -258,6 +262,7 @@ class StreamAccumulator:
                 self._meta[key] = value
         if chunk.usage is not None:
             self.usage = chunk.usage
+        self.request_id = self.request_id or chunk.request_id
         for choice in chunk.choices:
             parts = self._choices.setdefault(choice.index, _ChoiceParts())
             delta = choice.delta
@@ -299,10 +304,12 @@ class StreamAccumulator:
                 tool_calls=calls,
             )
             choices.append(Choice(index=index, message=message, finish_reason=parts.finish_reason))
-        return ChatCompletion(
+        completion = ChatCompletion(
             id=self._meta["id"],
             created=self._meta["created"],
             model=self._meta["model"],
             choices=choices,
             usage=self.usage,
         )
+        completion._request_id = self.request_id
+        return completion

@@ -35,9 +35,12 @@ def json_response(status: int, body: object, **headers: str) -> httpx.Response:
     return httpx.Response(status, json=body, headers=headers)
 
 
-def sse_response(*events: str, status: int = 200) -> httpx.Response:
+def sse_response(*events: str, status: int = 200, request_id: str = "") -> httpx.Response:
     payload = "".join(f"data: {event}\n\n" for event in events).encode()
-    return httpx.Response(status, content=payload, headers={"content-type": "text/event-stream"})
+    headers = {"content-type": "text/event-stream"}
+    if request_id:
+        headers["x-request-id"] = request_id
+    return httpx.Response(status, content=payload, headers=headers)
 
 
 COMPLETION = {

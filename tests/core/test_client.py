@@ -47,10 +47,11 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_chat_request_shape_and_auth_headers() -> None:
-    script = Script(json_response(200, COMPLETION))
+    script = Script(json_response(200, COMPLETION, **{"x-request-id": "req_42"}))
     client, _ = make_client(script)
     reply = client.chat_completion(model="gpt-oss-120b", messages=MESSAGES, temperature=0)
     assert reply.message.content == "hi"
+    assert reply.request_id == "req_42"
     request = script.requests[0]
     assert request.method == "POST"
     assert str(request.url) == "https://example.test/v1/chat/completions"

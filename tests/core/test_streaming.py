@@ -65,6 +65,7 @@ def test_sse_stream_yields_chunks_and_requests_usage() -> None:
             chunk({}, "stop"),
             USAGE,
             "[DONE]",
+            request_id="req_s",
         )
     )
     chunks = collect(client_for(script))
@@ -75,6 +76,7 @@ def test_sse_stream_yields_chunks_and_requests_usage() -> None:
     for item in chunks:
         accumulator.add(item)
     completion = accumulator.completion()
+    assert completion.request_id == "req_s"
     assert completion.message.content == "Hello"
     assert completion.choices[0].finish_reason == "stop"
     assert completion.usage is not None

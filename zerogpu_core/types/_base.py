@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 __all__ = ["WireModel"]
 
@@ -15,3 +15,10 @@ class WireModel(BaseModel):
     """
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    _request_id: str | None = PrivateAttr(default=None)
+
+    @property
+    def request_id(self) -> str | None:
+        """The ``x-request-id`` header of the HTTP response this object came from."""
+        return self._request_id

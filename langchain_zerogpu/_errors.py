@@ -1,0 +1,153 @@
+"""Core errors that are also LangChain's standard model exceptions.
+
+Every class here subclasses both the ``zerogpu_core`` error and the matching
+``langchain_core.exceptions`` class, so ``except zerogpu_core.RateLimitError`` and
+``except langchain_core.exceptions.ModelRateLimitError`` both catch a 429 from
+:class:`~langchain_zerogpu.ChatZeroGPU`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from langchain_core import exceptions as lc
+
+import zerogpu_core as core
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "ContextLengthExceededError",
+    "InsufficientQuotaError",
+    "InternalServerError",
+    "MissingAPIKeyError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "StreamInterruptedError",
+    "translate_error",
+    "translating_errors",
+]
+
+
+class APIStatusError(core.APIStatusError, lc.ModelError):
+    """Any other non-success status."""
+
+
+class BadRequestError(core.BadRequestError, lc.ModelInvalidRequestError):
+    """400/413/422: the request is invalid."""
+
+
+class ContextLengthExceededError(core.ContextLengthExceededError, lc.ContextOverflowError):
+    """The input is longer than the model's context window."""
+
+
+class AuthenticationError(core.AuthenticationError, lc.ModelAuthenticationError):
+    """401: the API key is missing or invalid."""
+
+
+class PermissionDeniedError(core.PermissionDeniedError, lc.ModelPermissionDeniedError):
+    """403: the key cannot use this project or model."""
+
+
+class NotFoundError(core.NotFoundError, lc.ModelNotFoundError):
+    """404: unknown model or resource."""
+
+
+class ConflictError(core.ConflictError, lc.ModelError):
+    """409: the resource is in a conflicting state."""
+
+
+class InsufficientQuotaError(core.InsufficientQuotaError, lc.ModelError):
+    """No balance left.
+
+    Deliberately not a ``ModelRateLimitError``: that class is marked retryable,
+    and retrying cannot help an empty balance.
+    """
+
+
+class RateLimitError(core.RateLimitError, lc.ModelRateLimitError):
+    """429 after the client's own retries."""
+
+
+class InternalServerError(core.InternalServerError, lc.ModelAPIError):
+    """5xx after the client's own retries."""
+
+
+class APIResponseValidationError(core.APIResponseValidationError, lc.ModelAPIError):
+    """A success status whose body is not what the route documents."""
+
+
+class APIConnectionError(core.APIConnectionError, lc.ModelConnectionError):
+    """The API could not be reached."""
+
+
+class APITimeoutError(core.APITimeoutError, lc.ModelTimeoutError):
+    """The request timed out after the client's own retries."""
+
+
+class StreamInterruptedError(core.StreamInterruptedError, lc.ModelConnectionError):
+    """The stream ended before the server's final marker; the answer is incomplete."""
+
+
+class MissingAPIKeyError(core.MissingAPIKeyError, lc.ModelAuthenticationError):
+    """No API key was configured."""
+
+
+# Most specific core class first: lookup walks the raised error's MRO.
+_MIRRORS: dict[type[core.ZeroGPUError], type[core.ZeroGPUError]] = {
+    core.ContextLengthExceededError: ContextLengthExceededError,
+    core.BadRequestError: BadRequestError,
+    core.AuthenticationError: AuthenticationError,
+    core.PermissionDeniedError: PermissionDeniedError,
+    core.NotFoundError: NotFoundError,
+    core.ConflictError: ConflictError,
+    core.InsufficientQuotaError: InsufficientQuotaError,
+    core.RateLimitError: RateLimitError,
+    core.InternalServerError: InternalServerError,
+    core.APIStatusError: APIStatusError,
+    core.APIResponseValidationError: APIResponseValidationError,
+    core.StreamInterruptedError: StreamInterruptedError,
+    core.APITimeoutError: APITimeoutError,
+    core.APIConnectionError: APIConnectionError,
+    core.MissingAPIKeyError: MissingAPIKeyError,
+}
+
+
+def translate_error(error: core.ZeroGPUError) -> core.ZeroGPUError:
+    """The LangChain-aware twin of ``error``, with the same message and attributes.
+
+    Errors that are already translated, or have no twin, are returned unchanged.
+    """
+    if isinstance(error, lc.ModelError):
+        return error
+    mirror = next((_MIRRORS[c] for c in type(error).__mro__ if c in _MIRRORS), None)
+    if mirror is None:
+        return error
+    # Copy state instead of calling __init__: the constructors differ per class.
+    twin = mirror.__new__(mirror)
+    twin.__dict__.update(error.__dict__)
+    twin.args = error.args
+    return twin
+
+
+@contextmanager
+def translating_errors() -> Iterator[None]:
+    """Re-raise core errors from the block as their LangChain-aware twins.
+
+    A plain context manager, so the sync and async code paths (including async
+    generators) share it.
+    """
+    try:
+        yield
+    except core.ZeroGPUError as error:
+        twin = translate_error(error)
+        if twin is error:
+            raise
+        raise twin from error

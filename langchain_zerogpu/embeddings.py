@@ -1,0 +1,102 @@
+"""``ZeroGPUEmbeddings``: LangChain embeddings on ZeroGPU's ``/v1/embeddings`` route."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+from langchain_core.embeddings import Embeddings
+from langchain_core.utils import from_env, secret_from_env
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from typing_extensions import Self
+
+from langchain_zerogpu._clients import LazyClients
+from langchain_zerogpu._errors import translating_errors
+from zerogpu_core import catalog
+
+__all__ = ["ZeroGPUEmbeddings"]
+
+
+class ZeroGPUEmbeddings(BaseModel, Embeddings):
+    """ZeroGPU text embeddings (``bge-small-en-v1.5`` or ``all-minilm-l6-v2``).
+
+    Example:
+        >>> from langchain_zerogpu import ZeroGPUEmbeddings
+        >>> embeddings = ZeroGPUEmbeddings()  # key from ZEROGPU_API_KEY
+        >>> len(embeddings.embed_query("hello"))  # doctest: +SKIP
+        384
+    """
+
+    model: str = catalog.DEFAULT_EMBEDDING_MODEL
+    """An embedding model id from the catalog."""
+    batch_size: int = Field(default=64, ge=1)
+    """Texts sent per request; longer lists are split and the results joined in order."""
+    api_key: SecretStr | None = Field(
+        default_factory=secret_from_env("ZEROGPU_API_KEY", default=None)
+    )
+    project_id: str | None = Field(default_factory=from_env("ZEROGPU_PROJECT_ID", default=None))
+    base_url: str | None = None
+    timeout: float | None = None
+    max_retries: int | None = None
+    default_headers: dict[str, str] | None = None
+    http_client: httpx.Client | None = Field(default=None, exclude=True)
+    http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
+
+    _clients: LazyClients = PrivateAttr()
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
+
+    @model_validator(mode="after")
+    def _validate_and_connect(self) -> Self:
+        catalog.require_kind(self.model, "embedding", purpose="embeddings")
+        settings: dict[str, Any] = {
+            "api_key": self.api_key,
+            "project_id": self.project_id,
+            "base_url": self.base_url,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "default_headers": self.default_headers,
+        }
+        self._clients = LazyClients(settings, self.http_client, self.http_async_client)
+        return self
+
+    def _batches(self, texts: list[str]) -> Iterator[list[str]]:
+        for start in range(0, len(texts), self.batch_size):
+            yield texts[start : start + self.batch_size]
+
+    def _checked(self, batch: list[str], vectors: list[list[float]]) -> list[list[float]]:
+        if len(vectors) != len(batch):
+            raise ValueError(
+                f"ZeroGPU returned {len(vectors)} embeddings for {len(batch)} texts "
+                f"(model {self.model!r})."
+            )
+        return vectors
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """One vector per text, in input order (an empty list gives an empty list)."""
+        vectors: list[list[float]] = []
+        with translating_errors():
+            for batch in self._batches(texts):
+                response = self._clients.sync.create_embeddings(model=self.model, input=batch)
+                vectors.extend(self._checked(batch, response.vectors()))
+        return vectors
+
+    def embed_query(self, text: str) -> list[float]:
+        """The vector of one text."""
+        return self.embed_documents([text])[0]
+
+    async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Async :meth:`embed_documents` (native, not a thread)."""
+        vectors: list[list[float]] = []
+        with translating_errors():
+            for batch in self._batches(texts):
+                response = await self._clients.async_.create_embeddings(
+                    model=self.model, input=batch
+                )
+                vectors.extend(self._checked(batch, response.vectors()))
+        return vectors
+
+    async def aembed_query(self, text: str) -> list[float]:
+        """Async :meth:`embed_query`."""
+        return (await self.aembed_documents([text]))[0]

@@ -1,0 +1,52 @@
+"""Answer and reasoning text of a streamed chat choice, delta by delta.
+
+A streamed reasoning trace arrives either in ``delta.reasoning`` /
+``delta.reasoning_content`` or inline in ``<think>``/``<thinking>`` blocks of
+``delta.content`` (CONTRACT 11.9). Adapters feed each delta here and get the two
+texts apart, so no framework ever shows the trace as part of the answer.
+"""
+
+from __future__ import annotations
+
+from zerogpu_core._reasoning import ThinkTagSplitter
+from zerogpu_core.types.chat import ChoiceDelta
+
+__all__ = ["DeltaTextSplitter"]
+
+
+class DeltaTextSplitter:
+    """Splits the deltas of one streamed choice into ``(answer, reasoning)`` text.
+
+    Matches :attr:`ChatCompletionMessage.answer` for whole messages: the blank
+    lines a model writes between a closing think tag and its answer are dropped.
+
+    Example:
+        >>> splitter = DeltaTextSplitter()
+        >>> splitter.feed(ChoiceDelta(content="<think>hm</think>\\n\\nHi"))
+        ('Hi', 'hm')
+    """
+
+    def __init__(self) -> None:
+        self._tags = ThinkTagSplitter()
+        self._inline_reasoning = False
+        self._answer_started = False
+
+    def feed(self, delta: ChoiceDelta) -> tuple[str, str]:
+        """The answer and reasoning text this delta adds (either may be empty)."""
+        explicit = (delta.reasoning or "") + (delta.reasoning_content or "")
+        answer, inline = self._tags.feed(delta.content) if delta.content else ("", "")
+        return self._answer(answer, inline), explicit + inline
+
+    def flush(self) -> tuple[str, str]:
+        """Text held back at the end of the stream (a possible partial tag)."""
+        answer, inline = self._tags.flush()
+        return self._answer(answer, inline), inline
+
+    def _answer(self, text: str, inline: str) -> str:
+        if inline:
+            self._inline_reasoning = True
+        if self._inline_reasoning and not self._answer_started:
+            text = text.lstrip()
+        if text:
+            self._answer_started = True
+        return text
