@@ -1,0 +1,91 @@
+"""What the ZeroGPU task components share: connection settings and node copies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from llama_index.core.bridge.pydantic import BaseModel, Field, PrivateAttr, SecretStr
+from llama_index.core.schema import BaseNode, MetadataMode
+
+from zerogpu_core.client_cache import ClientCache
+from zerogpu_core.tasks import BatchResult, PIIResult
+
+__all__ = ["ZeroGPUTaskSettings", "node_texts", "redacted_nodes"]
+
+N = TypeVar("N", bound=BaseNode)
+
+
+class ZeroGPUTaskSettings(BaseModel):
+    """Connection settings. ``api_key`` is excluded from ``to_dict()`` (and so from
+    ingestion-cache keys); unset values come from ``ZEROGPU_*`` variables."""
+
+    api_key: SecretStr | None = Field(
+        default=None, exclude=True, repr=False, description="Defaults to ZEROGPU_API_KEY."
+    )
+    project_id: str | None = Field(default=None, description="Defaults to ZEROGPU_PROJECT_ID.")
+    base_url: str | None = Field(default=None, description="Defaults to ZEROGPU_BASE_URL.")
+    timeout: float | None = Field(default=None, gt=0, description="Seconds per attempt.")
+    default_headers: dict[str, str] | None = Field(default=None, description="Extra headers.")
+
+    _clients: ClientCache | None = PrivateAttr(default=None)
+
+    def _client_cache(self, max_retries: int | None) -> ClientCache:
+        if self._clients is None:
+            self._clients = ClientCache(
+                api_key=self.api_key,
+                project_id=self.project_id,
+                base_url=self.base_url,
+                timeout=self.timeout,
+                max_retries=max_retries,
+                default_headers=self.default_headers,
+            )
+        return self._clients
+
+    def __getstate__(self) -> dict[Any, Any]:
+        # Worker processes (IngestionPipeline num_workers > 1) build their own
+        # clients; open connections cannot be pickled.
+        clients, self._clients = self._clients, None
+        try:
+            return super().__getstate__()
+        finally:
+            self._clients = clients
+
+
+def node_texts(nodes: Sequence[BaseNode], mode: MetadataMode) -> tuple[list[str], list[str | None]]:
+    """Each node's text (read with ``mode``) and its id."""
+    return [n.get_content(metadata_mode=mode) for n in nodes], [n.node_id for n in nodes]
+
+
+def _hide(node: BaseNode, key: str) -> None:
+    for excluded in (node.excluded_embed_metadata_keys, node.excluded_llm_metadata_keys):
+        if key not in excluded:
+            excluded.append(key)
+
+
+def redacted_nodes(
+    nodes: Sequence[N],
+    outcome: BatchResult[PIIResult],
+    *,
+    metadata_key: str,
+    mapping_key: str | None = None,
+) -> list[N | None]:
+    """Redacted deep copies (``None`` where redaction failed).
+
+    The audit metadata, and the mapping when ``mapping_key`` is given, are hidden
+    from embedding and LLM text, as LlamaIndex's own PII postprocessors do.
+    """
+    out: list[N | None] = []
+    for node, result in zip(nodes, outcome.results, strict=True):
+        if result is None:
+            out.append(None)
+            continue
+        copy = node.model_copy(deep=True)
+        copy.set_content(result.text)
+        copy.metadata[metadata_key] = result.to_metadata()
+        _hide(copy, metadata_key)
+        if mapping_key is not None:
+            copy.metadata[mapping_key] = dict(result.mapping)
+            _hide(copy, mapping_key)
+        out.append(copy)
+    return out

@@ -1,0 +1,120 @@
+"""``ZeroGPUPIINodePostprocessor``: mask PII in retrieved nodes at query time."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+from llama_index.core.bridge.pydantic import Field, model_validator
+from llama_index.core.postprocessor.types import BaseNodePostprocessor
+from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle
+from typing_extensions import Self
+
+from llama_index_zerogpu._tasks import ZeroGPUTaskSettings, node_texts, redacted_nodes
+from zerogpu_core.tasks import (
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_PII_MODEL,
+    BatchResult,
+    PIIOptions,
+    PIIResult,
+    aredact_pii_documents,
+    redact_pii_documents,
+)
+
+__all__ = ["ZeroGPUPIINodePostprocessor"]
+
+logger = logging.getLogger(__name__)
+
+
+class ZeroGPUPIINodePostprocessor(ZeroGPUTaskSettings, BaseNodePostprocessor):
+    """Masks PII in retrieved nodes before they reach the LLM.
+
+    Example:
+        >>> engine = index.as_query_engine(  # doctest: +SKIP
+        ...     node_postprocessors=[ZeroGPUPIINodePostprocessor()]
+        ... )
+
+    Node text is read without the metadata header. Placeholders are numbered
+    (``[PERSON_1]``) and the mapping is stored under ``metadata["__pii_node_info__"]``
+    and excluded from embedding and LLM metadata, as LlamaIndex's own PII
+    postprocessors do. A node that cannot be masked raises (default) or is dropped
+    (``on_failure="drop"``); it is never passed on unmasked.
+    """
+
+    model: str = Field(default=DEFAULT_PII_MODEL, description="PII model id.")
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="Minimum score.")
+    categories: list[str] | None = Field(default=None, description="Category groups.")
+    extra_metadata: dict[str, Any] = Field(default_factory=dict, description="Model options.")
+    propagate: bool = Field(default=True, description="Mask repeats of detected strings.")
+    max_chunk_tokens: int | None = Field(default=None, ge=1, description="Budget override.")
+    max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1)
+    max_retries: int | None = Field(default=None, ge=0, description="Per-request retries.")
+    on_failure: Literal["raise", "drop"] = Field(default="raise")
+    pii_node_info_key: str = Field(default="__pii_node_info__", description="Mapping key.")
+    metadata_key: str = Field(default="pii", description="Metadata key for the audit data.")
+
+    @model_validator(mode="after")
+    def _check_options(self) -> Self:
+        self._options()
+        return self
+
+    @classmethod
+    def class_name(cls) -> str:
+        """Name used in serialised pipelines."""
+        return "ZeroGPUPIINodePostprocessor"
+
+    def _options(self) -> PIIOptions:
+        return PIIOptions(
+            model=self.model,
+            threshold=self.threshold,
+            categories=self.categories,
+            extra_metadata=self.extra_metadata,
+            reversible=True,
+            propagate=self.propagate,
+            max_chunk_tokens=self.max_chunk_tokens,
+        )
+
+    def _finish(
+        self, nodes: list[NodeWithScore], outcome: BatchResult[PIIResult]
+    ) -> list[NodeWithScore]:
+        copies = redacted_nodes(
+            [n.node for n in nodes],
+            outcome,
+            metadata_key=self.metadata_key,
+            mapping_key=self.pii_node_info_key,
+        )
+        out = [
+            None if copy is None else NodeWithScore(node=copy, score=original.score)
+            for original, copy in zip(nodes, copies, strict=True)
+        ]
+        if self.on_failure == "raise":
+            outcome.raise_for_failures(out, noun="node")
+        for failure in outcome.failures:
+            logger.warning("Dropped a node that could not be masked: %s", failure.describe())
+        return [n for n in out if n is not None]
+
+    def _postprocess_nodes(
+        self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None
+    ) -> list[NodeWithScore]:
+        texts, ids = node_texts([n.node for n in nodes], MetadataMode.NONE)
+        outcome = redact_pii_documents(
+            self._client_cache(self.max_retries).sync,
+            texts,
+            self._options(),
+            ids=ids,
+            max_concurrency=self.max_concurrency,
+        )
+        return self._finish(nodes, outcome)
+
+    async def _apostprocess_nodes(
+        self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None
+    ) -> list[NodeWithScore]:
+        texts, ids = node_texts([n.node for n in nodes], MetadataMode.NONE)
+        outcome = await aredact_pii_documents(
+            self._client_cache(self.max_retries).async_client(),
+            texts,
+            self._options(),
+            ids=ids,
+            max_concurrency=self.max_concurrency,
+        )
+        return self._finish(nodes, outcome)

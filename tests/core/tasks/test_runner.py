@@ -1,0 +1,140 @@
+"""The document runner: order, bounded concurrency, failures carried, no loss."""
+
+from __future__ import annotations
+
+import asyncio
+import pickle
+import random
+import threading
+import time
+
+import pytest
+
+from zerogpu_core.tasks import BatchTransformError
+from zerogpu_core.tasks.runner import (
+    BatchResult,
+    DocumentTask,
+    ItemFailure,
+    arun_documents,
+    run_documents,
+)
+
+# Each document is split into words; a job upper-cases one word; "boom" fails.
+TASK: DocumentTask[str, str, str] = DocumentTask(
+    plan=lambda text: text.split(),
+    finish=lambda _text, _jobs, outputs: " ".join(outputs),
+)
+
+
+class Gauge:
+    """Counts jobs in flight and remembers the peak."""
+
+    def __init__(self) -> None:
+        self.now = self.peak = 0
+        self.lock = threading.Lock()
+
+    def enter(self) -> None:
+        with self.lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+
+    def leave(self) -> None:
+        with self.lock:
+            self.now -= 1
+
+
+def test_sync_order_concurrency_and_failures() -> None:
+    gauge = Gauge()
+
+    def job(word: str) -> str:
+        gauge.enter()
+        time.sleep(random.random() / 200)
+        gauge.leave()
+        if word == "boom":
+            raise RuntimeError("exploded")
+        return word.upper()
+
+    texts = [f"doc {i} words here" for i in range(30)] + ["a boom b", "", "   "]
+    ids = [f"id-{i}" for i in range(len(texts))]
+    outcome = run_documents(TASK, job, texts, ids=ids, max_concurrency=4, progress=True)
+    assert outcome.results[:30] == tuple(f"DOC {i} WORDS HERE" for i in range(30))
+    assert outcome.results[30:] == (None, "", "")
+    assert [(f.index, f.id, str(f.error)) for f in outcome.failures] == [(30, "id-30", "exploded")]
+    assert 1 < gauge.peak <= 4
+
+
+async def test_async_order_concurrency_and_failures() -> None:
+    gauge = Gauge()
+
+    async def job(word: str) -> str:
+        gauge.enter()
+        await asyncio.sleep(random.random() / 200)
+        gauge.leave()
+        if word == "boom":
+            raise RuntimeError("exploded")
+        return word.upper()
+
+    texts = [f"doc {i} words" for i in range(30)] + ["boom now later"]
+    outcome = await arun_documents(TASK, job, texts, max_concurrency=3)
+    assert outcome.results[:30] == tuple(f"DOC {i} WORDS" for i in range(30))
+    assert outcome.results[30] is None
+    assert outcome.failures[0].index == 30 and outcome.failures[0].id is None
+    assert 1 < gauge.peak <= 3
+
+
+def test_a_failed_document_cancels_its_queued_jobs() -> None:
+    calls: list[str] = []
+
+    def job(word: str) -> str:
+        calls.append(word)
+        if word == "boom":
+            raise RuntimeError("exploded")
+        time.sleep(0.01)
+        return word
+
+    outcome = run_documents(TASK, job, ["boom " + "w " * 50], max_concurrency=1)
+    assert outcome.failures[0].index == 0
+    assert len(calls) < 10
+
+
+def test_plan_and_finish_errors_fail_only_their_document() -> None:
+    def plan(text: str) -> list[str]:
+        if text == "bad":
+            raise ValueError("cannot plan")
+        return [text]
+
+    def finish(text: str, _jobs: object, outputs: list[str]) -> str:
+        if text == "late":
+            raise ValueError("cannot finish")
+        return outputs[0]
+
+    task: DocumentTask[str, str, str] = DocumentTask(plan, finish)  # type: ignore[arg-type]
+    outcome = run_documents(task, str.upper, ["ok", "bad", "late"])
+    assert outcome.results == ("OK", None, None)
+    assert [str(f.error) for f in outcome.failures] == ["cannot plan", "cannot finish"]
+
+
+def test_bad_arguments_are_rejected_up_front() -> None:
+    with pytest.raises(ValueError, match="max_concurrency"):
+        run_documents(TASK, str.upper, ["a"], max_concurrency=0)
+    with pytest.raises(ValueError, match="2 ids for 1 texts"):
+        run_documents(TASK, str.upper, ["a"], ids=["x", "y"])
+    with pytest.raises(TypeError, match=r"texts\[1\] is int"):
+        run_documents(TASK, str.upper, ["a", 3])  # type: ignore[list-item]
+
+
+def test_error_carries_results_and_failures_and_pickles() -> None:
+    failures = tuple(ItemFailure(i, f"d{i}", RuntimeError(f"e{i}")) for i in (1, 2, 3, 4))
+    outcome: BatchResult[str] = BatchResult(("ok", None, None, None, None), failures)
+    with pytest.raises(BatchTransformError) as info:
+        outcome.raise_for_failures(["DOC", None, None, None, None])
+    error = info.value
+    assert error.results[0] == "DOC"
+    assert error.failed_indices == [1, 2, 3, 4]
+    assert error.failed_ids == ["d1", "d2", "d3", "d4"]
+    assert "4 of 5 documents failed" in str(error) and "and 1 more" in str(error)
+    assert isinstance(error.__cause__, RuntimeError)
+    copy = pickle.loads(pickle.dumps(error))
+    assert str(copy) == str(error) and copy.failed_ids == error.failed_ids
+    assert failures[0].to_metadata() == {"type": "RuntimeError", "message": "e1"}
+    BatchResult(("x",)).raise_for_failures()  # nothing failed: no error

@@ -1,0 +1,48 @@
+"""Behaviour switches of the emulator (the ``Emulator(...)`` keyword arguments)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["EmulatorOptions", "StreamMode"]
+
+StreamMode = Literal["sse", "json"]
+
+
+@dataclass
+class EmulatorOptions:
+    """Options shared by the handler layer and the batch worker.
+
+    Attributes:
+        api_key: Expected ``x-api-key``; ``None`` accepts any non-empty key.
+        project_id: Expected ``x-project-id`` when the header is sent.
+        require_project_id: Answer 401 when ``x-project-id`` is missing.
+        stream_mode: ``"sse"`` streams chunks; ``"json"`` answers ``stream: true``
+            with a plain JSON completion (the docs do not rule that out).
+        omit_tool_call_index: Stream tool-call deltas without ``index``.
+        context_length_status: Status for ``context_length_exceeded`` (400 or 420;
+            both are documented).
+        batch_line_delay: Seconds the batch worker spends per line (and finalizing).
+        batch_expiry_seconds: Seconds after which an unfinished batch expires.
+        latency: Seconds added to every request.
+    """
+
+    api_key: str | None = None
+    project_id: str | None = None
+    require_project_id: bool = False
+    stream_mode: StreamMode = "sse"
+    omit_tool_call_index: bool = False
+    context_length_status: int = 400
+    batch_line_delay: float = 0.0
+    batch_expiry_seconds: float = 86_400.0
+    latency: float = 0.0
+
+    def __post_init__(self) -> None:
+        """Reject option values the emulator cannot honour."""
+        if self.stream_mode not in ("sse", "json"):
+            raise ValueError("stream_mode must be 'sse' or 'json'")
+        if self.context_length_status not in (400, 420):
+            raise ValueError("context_length_status must be 400 or 420")
+        if self.batch_line_delay < 0 or self.batch_expiry_seconds <= 0:
+            raise ValueError("batch delays must be positive")

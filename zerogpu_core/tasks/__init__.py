@@ -1,0 +1,83 @@
+"""Task helpers: IAB classification and PII redaction of whole documents.
+
+Both frameworks' document transformers are thin wrappers over these functions.
+
+Example:
+    >>> from zerogpu_core import ZeroGPUClient
+    >>> from zerogpu_core.tasks import PIIOptions, redact_pii
+    >>> with ZeroGPUClient() as client:  # doctest: +SKIP
+    ...     redact_pii(client, "Call Jane at 415-555-0134").text
+    'Call [PERSON] at [PHONE_NUMBER]'
+"""
+
+from zerogpu_core.tasks._payload import TaskOutputError, extract_payload
+from zerogpu_core.tasks.chunking import TextChunk, estimate_tokens, split_text, token_budget
+from zerogpu_core.tasks.iab import (
+    DEFAULT_IAB_MODEL,
+    IAB_MODELS,
+    IABCategory,
+    IABIntent,
+    IABOptions,
+    IABResult,
+    aclassify_iab,
+    aclassify_iab_documents,
+    classify_iab,
+    classify_iab_documents,
+    merge_iab_results,
+    parse_iab_payload,
+)
+from zerogpu_core.tasks.pii import (
+    DEFAULT_PII_MODEL,
+    PIIOptions,
+    PIIResult,
+    adetect_pii,
+    aredact_pii,
+    aredact_pii_documents,
+    detect_pii,
+    redact_pii,
+    redact_pii_documents,
+)
+from zerogpu_core.tasks.redaction import PIISpan, deanonymize, parse_pii_payload
+from zerogpu_core.tasks.runner import (
+    DEFAULT_MAX_CONCURRENCY,
+    BatchResult,
+    BatchTransformError,
+    ItemFailure,
+)
+
+__all__ = [
+    "DEFAULT_IAB_MODEL",
+    "DEFAULT_MAX_CONCURRENCY",
+    "DEFAULT_PII_MODEL",
+    "IAB_MODELS",
+    "BatchResult",
+    "BatchTransformError",
+    "IABCategory",
+    "IABIntent",
+    "IABOptions",
+    "IABResult",
+    "ItemFailure",
+    "PIIOptions",
+    "PIIResult",
+    "PIISpan",
+    "TaskOutputError",
+    "TextChunk",
+    "aclassify_iab",
+    "aclassify_iab_documents",
+    "adetect_pii",
+    "aredact_pii",
+    "aredact_pii_documents",
+    "classify_iab",
+    "classify_iab_documents",
+    "deanonymize",
+    "detect_pii",
+    "estimate_tokens",
+    "extract_payload",
+    "merge_iab_results",
+    "parse_iab_payload",
+    "parse_pii_payload",
+    "redact_pii",
+    "redact_pii_documents",
+    "split_text",
+    "token_budget",
+]
