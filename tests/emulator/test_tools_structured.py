@@ -240,3 +240,22 @@ def test_json_object_uses_quoted_keys(client: httpx.Client) -> None:
     assert set(json.loads(choice["message"]["content"])) == {"setup", "punchline"}
     fallback = _ask(client, "Answer in JSON.", response_format={"type": "json_object"})
     assert set(json.loads(fallback["message"]["content"])) == {"answer"}
+
+
+@pytest.mark.parametrize("doubled", [False, True])
+def test_schema_pasted_into_the_prompt_gets_schema_valid_json(
+    client: httpx.Client, doubled: bool
+) -> None:
+    schema = json.dumps(_object({"name": {"type": "string"}, "moons": {"type": "integer"}}))
+    if doubled:
+        schema = schema.replace("{", "{{").replace("}", "}}")
+    prompt = f"Describe Mars.\nHere's a JSON schema to follow:\n{schema}\nOutput a JSON object."
+    choice = _ask(client, prompt)
+    value = json.loads(choice["message"]["content"])
+    assert isinstance(value["name"], str)
+    assert isinstance(value["moons"], int)
+
+
+def test_prompt_without_schema_phrase_gets_text(client: httpx.Client) -> None:
+    choice = _ask(client, 'Echo {"properties": {}} back')
+    assert choice["message"]["content"].startswith("[emulated]")

@@ -164,3 +164,11 @@ def test_structured_predict_by_prompt_on_a_model_without_tools(
     assert city == City(name="Paris", country="France")
     assert not {"tools", "tool_choice", "response_format"} & set(bodies[0])
     assert '"country"' in bodies[0]["messages"][-1]["content"]  # the schema is in the prompt
+
+
+@pytest.mark.vcr
+def test_structured_predict_by_prompt_end_to_end(small_llm: ZeroGPU) -> None:
+    city = small_llm.structured_predict(City, CITY_PROMPT, text=CITY_TEXT)
+    assert isinstance(city, City)
+    assert city.name
+    assert city.country

@@ -17,6 +17,7 @@ from zerogpu_core.emulator.tools import (
     json_object_content,
     json_schema_content,
     plan_tool_calls,
+    prompt_schema_content,
     tool_answer,
 )
 from zerogpu_core.emulator.wire import JSONObject, dumps, estimate_tokens
@@ -110,6 +111,9 @@ def _content(request: ChatRequest, index: int) -> str:
         return json_schema_content(request, fmt["json_schema"])
     if fmt is not None:
         return json_object_content(request)
+    schema_answer = prompt_schema_content(request)
+    if schema_answer is not None:
+        return schema_answer
     return reply_text(request.model.id, request.last_user_text, index)
 
 

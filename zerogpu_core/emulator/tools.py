@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -125,3 +126,33 @@ def json_object_content(request: ChatRequest) -> str:
     topic = excerpt(request.last_user_text, 60)
     value: dict[str, Any] = {k: f"[emulated] {k} for: {topic}" for k in keys}
     return dumps(value or {"answer": f"[emulated] answer for: {topic}"})
+
+
+def prompt_schema_content(request: ChatRequest) -> str | None:
+    """JSON for a prompt that embeds a JSON schema to follow (prompt-and-parse programs).
+
+    Frameworks without tool calling ask for structured output by pasting the schema
+    into the prompt ("Here's a JSON schema to follow: {...}"); answer with a document
+    that validates against it. ``None`` when the prompt carries no such schema.
+    """
+    prompt = "\n".join(m.text for m in request.messages if m.role in ("system", "user"))
+    if "json schema" not in prompt.lower():
+        return None
+    # LlamaIndex sends the schema with template braces still doubled ("{{").
+    for text in (prompt, prompt.replace("{{", "{").replace("}}", "}")):
+        schema = _first_schema(text)
+        if schema is not None:
+            return dumps(generate_value(schema, PromptValues(request.last_user_text)))
+    return None
+
+
+def _first_schema(text: str) -> JSONObject | None:
+    decoder = json.JSONDecoder()
+    for start in (i for i, char in enumerate(text) if char == "{"):
+        try:
+            candidate, _ = decoder.raw_decode(text, start)
+        except ValueError:
+            continue
+        if isinstance(candidate, dict) and isinstance(candidate.get("properties"), dict):
+            return candidate
+    return None
