@@ -28,7 +28,6 @@ from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
-from langchain_zerogpu._clients import LazyClients
 from langchain_zerogpu._errors import translating_errors
 from langchain_zerogpu._messages import (
     PROVIDER,
@@ -37,6 +36,7 @@ from langchain_zerogpu._messages import (
     messages_to_dicts,
 )
 from zerogpu_core import catalog
+from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.structured_output import json_schema_response_format
 from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param
 
@@ -96,7 +96,7 @@ class ChatZeroGPU(BaseChatModel):
     http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
     """An ``httpx.AsyncClient`` to reuse for async calls."""
 
-    _clients: LazyClients = PrivateAttr()
+    _clients: ClientCache = PrivateAttr()
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -117,7 +117,9 @@ class ChatZeroGPU(BaseChatModel):
             "max_retries": self.max_retries,
             "default_headers": self.default_headers,
         }
-        self._clients = LazyClients(settings, self.http_client, self.http_async_client)
+        self._clients = ClientCache(
+            http_client=self.http_client, http_async_client=self.http_async_client, **settings
+        )
         return self
 
     @property
@@ -210,7 +212,7 @@ class ChatZeroGPU(BaseChatModel):
     ) -> ChatResult:
         body = self._body(messages, stop, kwargs)
         with translating_errors():
-            completion = await self._clients.async_.chat_completion(body)
+            completion = await self._clients.async_client().chat_completion(body)
         return completion_to_result(completion, model=body["model"])
 
     def _stream(
@@ -238,7 +240,7 @@ class ChatZeroGPU(BaseChatModel):
         body = self._stream_body(messages, stop, kwargs)
         builder = ChunkBuilder(model=body["model"])
         with translating_errors():
-            async for wire_chunk in self._clients.async_.stream_chat_completion(body):
+            async for wire_chunk in self._clients.async_client().stream_chat_completion(body):
                 if (chunk := builder.build(wire_chunk)) is not None:
                     yield chunk
         yield builder.finish()

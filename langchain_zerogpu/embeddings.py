@@ -11,9 +11,9 @@ from langchain_core.utils import from_env, secret_from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
-from langchain_zerogpu._clients import LazyClients
 from langchain_zerogpu._errors import translating_errors
 from zerogpu_core import catalog
+from zerogpu_core.client_cache import ClientCache
 
 __all__ = ["ZeroGPUEmbeddings"]
 
@@ -43,7 +43,7 @@ class ZeroGPUEmbeddings(BaseModel, Embeddings):
     http_client: httpx.Client | None = Field(default=None, exclude=True)
     http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
 
-    _clients: LazyClients = PrivateAttr()
+    _clients: ClientCache = PrivateAttr()
 
     model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
 
@@ -58,7 +58,9 @@ class ZeroGPUEmbeddings(BaseModel, Embeddings):
             "max_retries": self.max_retries,
             "default_headers": self.default_headers,
         }
-        self._clients = LazyClients(settings, self.http_client, self.http_async_client)
+        self._clients = ClientCache(
+            http_client=self.http_client, http_async_client=self.http_async_client, **settings
+        )
         return self
 
     def _batches(self, texts: list[str]) -> Iterator[list[str]]:
@@ -91,7 +93,7 @@ class ZeroGPUEmbeddings(BaseModel, Embeddings):
         vectors: list[list[float]] = []
         with translating_errors():
             for batch in self._batches(texts):
-                response = await self._clients.async_.create_embeddings(
+                response = await self._clients.async_client().create_embeddings(
                     model=self.model, input=batch
                 )
                 vectors.extend(self._checked(batch, response.vectors()))

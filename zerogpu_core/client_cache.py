@@ -13,6 +13,8 @@ import threading
 import weakref
 from typing import Any
 
+import httpx
+
 from zerogpu_core._base_client import ClientSettings
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 
@@ -32,10 +34,19 @@ class ClientCache:
         'http://127.0.0.1:9/v1'
     """
 
-    def __init__(self, **client_kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        http_client: httpx.Client | None = None,
+        http_async_client: httpx.AsyncClient | None = None,
+        **client_kwargs: Any,
+    ) -> None:
         ClientSettings.resolve(**client_kwargs)
         self._kwargs = client_kwargs
+        self._http_client = http_client
+        self._http_async_client = http_async_client
         self._sync: ZeroGPUClient | None = None
+        self._shared_async: AsyncZeroGPUClient | None = None
         self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncZeroGPUClient] = (
             weakref.WeakKeyDictionary()
         )
@@ -46,26 +57,47 @@ class ClientCache:
         """The blocking client."""
         with self._lock:
             if self._sync is None:
-                self._sync = ZeroGPUClient(**self._kwargs)
+                self._sync = ZeroGPUClient(**self._kwargs, http_client=self._http_client)
             return self._sync
 
     @classmethod
-    def reuse(cls, cache: ClientCache | None, **client_kwargs: Any) -> ClientCache:
+    def reuse(
+        cls,
+        cache: ClientCache | None,
+        *,
+        http_client: httpx.Client | None = None,
+        http_async_client: httpx.AsyncClient | None = None,
+        **client_kwargs: Any,
+    ) -> ClientCache:
         """``cache`` if it was built from exactly these arguments, else a new cache.
 
         Framework objects call this before each request, so changing a setting such
         as ``base_url`` after construction takes effect instead of being ignored.
         """
-        if cache is not None and cache._kwargs == client_kwargs:
+        if (
+            cache is not None
+            and cache._kwargs == client_kwargs
+            and cache._http_client is http_client
+            and cache._http_async_client is http_async_client
+        ):
             return cache
-        return cls(**client_kwargs)
+        return cls(http_client=http_client, http_async_client=http_async_client, **client_kwargs)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Clients hold sockets and locks: copies and unpickled objects get fresh ones.
+        # Clients hold sockets and locks: copies and unpickled objects get fresh ones
+        # (a caller's own httpx clients cannot be pickled and are not carried over).
         return (_rebuild, (self._kwargs,))
 
     def async_client(self) -> AsyncZeroGPUClient:
         """The async client of the running event loop (call from inside a coroutine)."""
+        with self._lock:
+            if self._http_async_client is not None:
+                # The caller's client: the caller owns its event-loop binding.
+                if self._shared_async is None:
+                    self._shared_async = AsyncZeroGPUClient(
+                        **self._kwargs, http_client=self._http_async_client
+                    )
+                return self._shared_async
         loop = asyncio.get_running_loop()
         with self._lock:
             client = self._async.get(loop)

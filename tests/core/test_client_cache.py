@@ -6,6 +6,7 @@ import asyncio
 import copy
 import pickle
 
+import httpx
 import pytest
 
 from zerogpu_core import AsyncZeroGPUClient
@@ -44,3 +45,23 @@ def test_copies_and_pickles_get_fresh_clients() -> None:
     for clone in (copy.deepcopy(cache), pickle.loads(pickle.dumps(cache))):
         assert clone.sync is not cache.sync
         assert clone.sync.base_url == cache.sync.base_url
+
+
+def test_callers_http_clients_are_used_and_keyed() -> None:
+    sync_http = httpx.Client()
+    async_http = httpx.AsyncClient()
+    cache = ClientCache(http_client=sync_http, http_async_client=async_http, **KWARGS)
+    assert cache.sync._http is sync_http
+
+    async def pick() -> AsyncZeroGPUClient:
+        return cache.async_client()
+
+    first = asyncio.run(pick())
+    assert first._http is async_http
+    assert asyncio.run(pick()) is first  # the caller owns the loop binding
+    assert (
+        ClientCache.reuse(cache, http_client=sync_http, http_async_client=async_http, **KWARGS)
+        is cache
+    )
+    assert ClientCache.reuse(cache, **KWARGS) is not cache
+    sync_http.close()
