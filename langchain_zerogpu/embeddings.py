@@ -67,21 +67,13 @@ class ZeroGPUEmbeddings(BaseModel, Embeddings):
         for start in range(0, len(texts), self.batch_size):
             yield texts[start : start + self.batch_size]
 
-    def _checked(self, batch: list[str], vectors: list[list[float]]) -> list[list[float]]:
-        if len(vectors) != len(batch):
-            raise ValueError(
-                f"ZeroGPU returned {len(vectors)} embeddings for {len(batch)} texts "
-                f"(model {self.model!r})."
-            )
-        return vectors
-
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """One vector per text, in input order (an empty list gives an empty list)."""
         vectors: list[list[float]] = []
         with translating_errors():
             for batch in self._batches(texts):
                 response = self._clients.sync.create_embeddings(model=self.model, input=batch)
-                vectors.extend(self._checked(batch, response.vectors()))
+                vectors.extend(response.vectors(expected=len(batch)))
         return vectors
 
     def embed_query(self, text: str) -> list[float]:
@@ -96,7 +88,7 @@ class ZeroGPUEmbeddings(BaseModel, Embeddings):
                 response = await self._clients.async_client().create_embeddings(
                     model=self.model, input=batch
                 )
-                vectors.extend(self._checked(batch, response.vectors()))
+                vectors.extend(response.vectors(expected=len(batch)))
         return vectors
 
     async def aembed_query(self, text: str) -> list[float]:

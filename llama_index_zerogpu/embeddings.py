@@ -7,9 +7,8 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr, field_validator
 
-from zerogpu_core import DEFAULT_TIMEOUT, APIResponseValidationError, catalog
+from zerogpu_core import DEFAULT_TIMEOUT, catalog
 from zerogpu_core.client_cache import ClientCache
-from zerogpu_core.types import EmbeddingResponse
 
 __all__ = ["ZeroGPUEmbedding"]
 
@@ -80,7 +79,7 @@ class ZeroGPUEmbedding(BaseEmbedding):
 
     def _get_text_embeddings(self, texts: list[str]) -> list[Embedding]:
         response = self._clients().sync.create_embeddings(model=self.model_name, input=texts)
-        return _vectors(response, len(texts))
+        return response.vectors(expected=len(texts))
 
     async def _aget_query_embedding(self, query: str) -> Embedding:
         return (await self._aget_text_embeddings([query]))[0]
@@ -91,18 +90,4 @@ class ZeroGPUEmbedding(BaseEmbedding):
     async def _aget_text_embeddings(self, texts: list[str]) -> list[Embedding]:
         client = self._clients().async_client()
         response = await client.create_embeddings(model=self.model_name, input=texts)
-        return _vectors(response, len(texts))
-
-
-def _vectors(response: EmbeddingResponse, expected: int) -> list[Embedding]:
-    """The vectors in input order, checked to be one per input."""
-    vectors = response.vectors()
-    indexes = sorted(item.index for item in response.data)
-    if indexes != list(range(expected)):
-        raise APIResponseValidationError(
-            f"Expected {expected} embedding(s) indexed 0..{expected - 1}, got indexes "
-            f"{indexes[:20]}",
-            status_code=200,
-            request_id=None,
-        )
-    return vectors
+        return response.vectors(expected=len(texts))

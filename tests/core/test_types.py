@@ -11,7 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zerogpu_core import ThinkTagSplitter, parse_json_text, parse_retry_after, split_think_blocks
+from zerogpu_core import (
+    APIResponseValidationError,
+    ThinkTagSplitter,
+    parse_json_text,
+    parse_retry_after,
+    split_think_blocks,
+)
 from zerogpu_core.types import (
     Batch,
     ChatCompletion,
@@ -233,3 +239,12 @@ def test_retry_after_formats() -> None:
     now = datetime(2026, 1, 1, tzinfo=timezone.utc)
     later = format_datetime(datetime(2026, 1, 1, 0, 0, 5, tzinfo=timezone.utc), usegmt=True)
     assert parse_retry_after({"Retry-After": later}, now=now.timestamp()) == 5.0
+
+
+@pytest.mark.parametrize("indexes", [[0], [0, 0], [1, 2], [0, 1, 2]])
+def test_vectors_checks_one_vector_per_input(indexes: list[int]) -> None:
+    response = EmbeddingResponse.model_validate(
+        {"data": [{"index": i, "embedding": [float(i)]} for i in indexes]}
+    )
+    with pytest.raises(APIResponseValidationError, match="Expected 2 embedding"):
+        response.vectors(expected=2)
