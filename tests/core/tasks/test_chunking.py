@@ -35,7 +35,10 @@ def test_empty_text_has_no_chunks() -> None:
 def test_cut_after_the_last_sentence_that_fits() -> None:
     text = "One two three. Four five six. Seven eight nine ten eleven."
     chunks = split_text(text, 12)  # 36 characters
-    assert [c.text for c in chunks] == ["One two three. Four five six. ", "Seven eight nine ten eleven."]
+    assert [c.text for c in chunks] == [
+        "One two three. Four five six. ",
+        "Seven eight nine ten eleven.",
+    ]
     assert chunks[1].start == 30
 
 

@@ -11,7 +11,8 @@ from zerogpu_core.tasks import IABOptions, merge_iab_results, parse_iab_payload
 from zerogpu_core.tasks.chunking import TextChunk
 from zerogpu_core.tasks.iab import IABCategory, IABIntent, iab_request, normalise_domain, plan_iab
 
-EXAMPLES = Path("/work/shared/zerogpu-api/examples")
+# Verbatim copies of the documented payloads (CONTRACT examples/).
+EXAMPLES = Path(__file__).parent / "payloads"
 
 
 def load(name: str) -> dict[str, object]:
@@ -28,7 +29,9 @@ def load(name: str) -> dict[str, object]:
 )
 def test_edge_model_shape(name: str) -> None:
     result = parse_iab_payload(load(name), model="zlm-v1-iab-classify-edge")
-    assert result.iab_1_0 and result.iab_2_2 and result.audience
+    assert result.iab_1_0
+    assert result.iab_2_2
+    assert result.audience
     assert (result.topics, result.keywords, result.user_intent) == (None, None, None)
     scores = [c.score for c in result.iab_2_2]
     assert scores == sorted(scores, reverse=True)
@@ -46,7 +49,8 @@ def test_enriched_shape_keeps_codes_ids_and_tiers() -> None:
         "Technology & Computing",
         "Consumer Electronics",
     )
-    assert result.keywords is not None and result.keywords[0] == "technology"
+    assert result.keywords is not None
+    assert result.keywords[0] == "technology"
     assert result.user_intent == IABIntent(
         name="mastering technology quietly reshaped rhythm everyday life",
         category="informational",
@@ -55,14 +59,16 @@ def test_enriched_shape_keeps_codes_ids_and_tiers() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["zlm-v1-multi-iab-classify.response.json", "zlm-v1-multi-iab-classify.trimmed.response.json"]
+    "name",
+    ["zlm-v1-multi-iab-classify.response.json", "zlm-v1-multi-iab-classify.trimmed.response.json"],
 )
 def test_multilingual_shape(name: str) -> None:
     result = parse_iab_payload(load(name), model="zlm-v1-multi-iab-classify")
     tier1 = [c for c in result.iab_2_2 if c.parent_id == 0]
     assert all(c.id is not None for c in result.iab_2_2)
     assert all(len(c.tier_names) == 1 for c in tier1)
-    assert result.topics and result.keywords
+    assert result.topics
+    assert result.keywords
 
 
 def test_domain_shape_has_no_audience() -> None:
@@ -107,7 +113,8 @@ def test_merge_keeps_the_best_score_per_category_sorted() -> None:
     merged = merge_iab_results([first, second], model="m")
     assert [(c.name, c.score) for c in merged.iab_2_2] == [("A", 0.95), ("B", 0.9)]
     assert merged.keywords == ("x", "y", "z")
-    assert merged.user_intent is not None and merged.user_intent.name == "high"
+    assert merged.user_intent is not None
+    assert merged.user_intent.name == "high"
     assert merged.topics is None
     assert merged.chunks == 2
     assert merge_iab_results([], model="m").chunks == 0

@@ -11,7 +11,8 @@ import pytest
 from zerogpu_core.tasks import TaskOutputError, extract_payload
 from zerogpu_core.types import ChatCompletion, Response
 
-EXAMPLES = Path("/work/shared/zerogpu-api/examples")
+# Verbatim copies of the documented payloads (CONTRACT examples/).
+EXAMPLES = Path(__file__).parent / "payloads"
 PAYLOAD_FILES = sorted(
     p.name for p in EXAMPLES.glob("*.json") if p.name.startswith(("zlm-v", "gliner-multi"))
 )

@@ -26,9 +26,10 @@ from zerogpu_core.tasks.redaction import PIISpan
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[ZeroGPUClient]:
-    with Emulator(api_key="test-key") as emu, ZeroGPUClient(
-        api_key="test-key", base_url=emu.base_url
-    ) as client:
+    with (
+        Emulator(api_key="test-key") as emu,
+        ZeroGPUClient(api_key="test-key", base_url=emu.base_url) as client,
+    ):
         yield client
 
 
@@ -122,7 +123,8 @@ def test_empty_and_blank_documents_make_no_request(client: ZeroGPUClient) -> Non
 def test_non_ascii_text(client: ZeroGPUClient) -> None:
     text = "Grüße aus München 😀 — schreib an jürgen@example.de oder ruf 415-555-0134 an."
     result = redact_pii(client, text, PIIOptions(reversible=True))
-    assert "example.de" not in result.text and "415-555-0134" not in result.text
+    assert "example.de" not in result.text
+    assert "415-555-0134" not in result.text
     assert deanonymize(result.text, result.mapping) == text
     for span in result.spans:
         assert text[span.start : span.end] == result.mapping[span.placeholder or ""]
@@ -134,9 +136,13 @@ def test_long_document_over_the_api_limit(client: ZeroGPUClient) -> None:
     assert len(text) > 131_072
     result = redact_pii(client, text, PIIOptions(reversible=True))
     assert result.chunks == len(split_text(text, 800)) > 55
-    assert "example.com" not in result.text and "555-0134" not in result.text
+    assert "example.com" not in result.text
+    assert "555-0134" not in result.text
     assert deanonymize(result.text, result.mapping) == text
-    assert result.mapping == {"[EMAIL_1]": "ana.silva@example.com", "[PHONE_NUMBER_1]": "415-555-0134"}
+    assert result.mapping == {
+        "[EMAIL_1]": "ana.silva@example.com",
+        "[PHONE_NUMBER_1]": "415-555-0134",
+    }
     assert result.spans[-1].end <= len(text)
 
 
@@ -155,9 +161,9 @@ PHONES = st.builds(
     st.integers(200, 999),
     st.integers(0, 9999),
 )
-SENTENCES = st.lists(
-    st.one_of(WORDS, EMAILS, PHONES), min_size=1, max_size=14
-).map(lambda parts: " ".join(parts) + ".")
+SENTENCES = st.lists(st.one_of(WORDS, EMAILS, PHONES), min_size=1, max_size=14).map(
+    lambda parts: " ".join(parts) + "."
+)
 
 
 @settings(

@@ -19,7 +19,8 @@ from zerogpu_core.tasks.redaction import (
     redact_spans,
 )
 
-EXAMPLES = Path("/work/shared/zerogpu-api/examples")
+# Verbatim copies of the documented payloads (CONTRACT examples/).
+EXAMPLES = Path(__file__).parent / "payloads"
 
 
 @pytest.mark.parametrize(
@@ -97,7 +98,11 @@ def test_placeholders_are_numbered_per_value_and_label() -> None:
     assert numbered.for_value("phone number", "555") == "[PHONE_NUMBER_1]"
     assert numbered.for_value("person", "John") == "[PERSON_2]"
     assert numbered.for_value("person", "Jane") == "[PERSON_1]"
-    assert numbered.mapping == {"[PERSON_1]": "Jane", "[PHONE_NUMBER_1]": "555", "[PERSON_2]": "John"}
+    assert numbered.mapping == {
+        "[PERSON_1]": "Jane",
+        "[PHONE_NUMBER_1]": "555",
+        "[PERSON_2]": "John",
+    }
     plain = Placeholders(reversible=False)
     assert plain.for_value("person", "Jane") == "[PERSON]"
     assert plain.mapping == {}

@@ -78,7 +78,8 @@ async def test_async_order_concurrency_and_failures() -> None:
     outcome = await arun_documents(TASK, job, texts, max_concurrency=3)
     assert outcome.results[:30] == tuple(f"DOC {i} WORDS" for i in range(30))
     assert outcome.results[30] is None
-    assert outcome.failures[0].index == 30 and outcome.failures[0].id is None
+    assert outcome.failures[0].index == 30
+    assert outcome.failures[0].id is None
     assert 1 < gauge.peak <= 3
 
 
@@ -132,9 +133,11 @@ def test_error_carries_results_and_failures_and_pickles() -> None:
     assert error.results[0] == "DOC"
     assert error.failed_indices == [1, 2, 3, 4]
     assert error.failed_ids == ["d1", "d2", "d3", "d4"]
-    assert "4 of 5 documents failed" in str(error) and "and 1 more" in str(error)
+    assert "4 of 5 documents failed" in str(error)
+    assert "and 1 more" in str(error)
     assert isinstance(error.__cause__, RuntimeError)
     copy = pickle.loads(pickle.dumps(error))
-    assert str(copy) == str(error) and copy.failed_ids == error.failed_ids
+    assert str(copy) == str(error)
+    assert copy.failed_ids == error.failed_ids
     assert failures[0].to_metadata() == {"type": "RuntimeError", "message": "e1"}
     BatchResult(("x",)).raise_for_failures()  # nothing failed: no error

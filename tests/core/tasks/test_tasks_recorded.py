@@ -31,10 +31,12 @@ def test_classify_each_model(zerogpu_target: Target, model: str) -> None:
     text = "https://www.nytimes.com/section/world" if "domain" in model else ARTICLE
     with ZeroGPUClient(**zerogpu_target.client_kwargs()) as client:
         result = classify_iab(client, text, IABOptions(model=model))
-    assert result.model == model and result.chunks == 1
+    assert result.model == model
+    assert result.chunks == 1
     assert result.iab_1_0, "every IAB model returns IAB 1.0 categories"
     if model != "zlm-v1-iab-classify-edge":
-        assert result.topics is not None and result.keywords is not None
+        assert result.topics is not None
+        assert result.keywords is not None
 
 
 @pytest.mark.vcr
@@ -60,4 +62,5 @@ def test_redact_and_detect(zerogpu_target: Target) -> None:
 async def test_redact_async(zerogpu_target: Target) -> None:
     async with AsyncZeroGPUClient(**zerogpu_target.client_kwargs()) as client:
         result = await aredact_pii(client, LETTER)
-    assert "hi@example.com" not in result.text and result.counts["email"] == 1
+    assert "hi@example.com" not in result.text
+    assert result.counts["email"] == 1
