@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import httpx
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from zerogpu_core._exceptions import (
     APIConnectionError,
@@ -129,25 +129,40 @@ def parse_json(model: Callable[[Any], T]) -> Callable[[httpx.Response], T]:
     def parse(response: httpx.Response) -> T:
         try:
             payload = response.json()
-        except ValueError as exc:
+        except ValueError:
             raise APIResponseValidationError(
-                f"Expected a JSON body, got {response.text[:200]!r}",
+                f"Expected a JSON body from {response.request.url.path}, got "
+                f"{len(response.content)} bytes of "
+                f"{response.headers.get('content-type', 'unknown type')}",
                 status_code=response.status_code,
                 request_id=response.headers.get("x-request-id"),
-            ) from exc
+                body=response.text,
+            ) from None
         try:
             parsed = model(payload)
-        except ValueError as exc:
+        except ValidationError as exc:
             raise APIResponseValidationError(
-                f"Unexpected response shape from {response.request.url.path}: {exc}",
+                f"Unexpected response shape from {response.request.url.path}: "
+                f"{_shape_problems(exc)}",
                 status_code=response.status_code,
                 request_id=response.headers.get("x-request-id"),
-            ) from exc
+                body=payload,
+            ) from None
         if isinstance(parsed, WireModel):
             parsed._request_id = response.headers.get("x-request-id")
         return parsed
 
     return parse
+
+
+def _shape_problems(error: ValidationError) -> str:
+    """Where and why validation failed, without echoing any input value."""
+    problems = [
+        f"{'.'.join(str(part) for part in item['loc']) or 'body'}: {item['msg']}"
+        for item in error.errors(include_input=False, include_url=False)
+    ]
+    more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
+    return "; ".join(problems[:3]) + more
 
 
 def read_bytes(response: httpx.Response) -> bytes:

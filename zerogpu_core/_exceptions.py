@@ -73,13 +73,20 @@ class StreamInterruptedError(APIConnectionError):
 
 
 class APIResponseValidationError(ZeroGPUError):
-    """A 2xx response whose body is not what the route documents (e.g. not JSON)."""
+    """A 2xx response whose body is not what the route documents (e.g. not JSON).
 
-    def __init__(self, message: str, *, status_code: int, request_id: str | None) -> None:
+    The message never quotes the body: a reply to a PII request holds the very data
+    it was asked to find. The raw body is kept on :attr:`body` for debugging.
+    """
+
+    def __init__(
+        self, message: str, *, status_code: int, request_id: str | None, body: object = None
+    ) -> None:
         suffix = f" (request id {request_id})" if request_id else ""
         super().__init__(f"{message}{suffix}")
         self.status_code = status_code
         self.request_id = request_id
+        self.body = body
 
 
 @dataclass(frozen=True)

@@ -137,12 +137,13 @@ class _Decoder:
             return None
         try:
             payload = json.loads(data)
-        except json.JSONDecodeError as exc:
+        except json.JSONDecodeError:
             raise APIResponseValidationError(
-                f"Stream event is not JSON: {data[:200]!r}",
+                f"Stream event {self.received + 1} is not JSON ({len(data)} characters)",
                 status_code=self.response.status_code,
                 request_id=self.response.headers.get("x-request-id"),
-            ) from exc
+                body=data,
+            ) from None
         if isinstance(payload, dict) and "error" in payload and "choices" not in payload:
             raise error_from_body(
                 self.response.status_code if self.response.status_code >= 400 else 500,
@@ -163,13 +164,15 @@ class _Decoder:
         self.done = True
         try:
             completion = ChatCompletion.model_validate_json(self.response.content)
-        except ValueError as exc:
+        except ValueError:
             raise APIResponseValidationError(
                 "Streaming request answered with a body that is neither SSE nor a chat "
-                f"completion: {self.response.text[:200]!r}",
+                f"completion ({len(self.response.content)} bytes of "
+                f"{self.response.headers.get('content-type', 'unknown type')})",
                 status_code=self.response.status_code,
                 request_id=self.response.headers.get("x-request-id"),
-            ) from exc
+                body=self.response.text,
+            ) from None
         chunk = completion_to_chunk(completion)
         chunk._request_id = self.response.headers.get("x-request-id")
         return chunk

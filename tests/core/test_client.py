@@ -10,6 +10,7 @@ import pytest
 from tests.core._scripted import COMPLETION, Script, json_response
 from zerogpu_core import (
     APIConnectionError,
+    APIResponseValidationError,
     APITimeoutError,
     AsyncZeroGPUClient,
     AuthenticationError,
@@ -347,3 +348,17 @@ async def test_async_client_retries_and_parses() -> None:
     assert reply.usage.total == 4
     assert len(script.requests) == 2
     assert len(slept) == 1
+
+
+def test_malformed_replies_are_reported_without_quoting_the_body() -> None:
+    pii = "Jane Doe, jane@example.com"
+    script = Script(
+        httpx.Response(200, content=f"<html>{pii}".encode()),
+        json_response(200, {"choices": [{"message": {"content": 5, "role": pii}}]}),
+    )
+    client, _ = make_client(script)
+    for _ in range(2):
+        with pytest.raises(APIResponseValidationError) as info:
+            client.chat_completion(model="m", messages=MESSAGES)
+        assert pii not in str(info.value)
+        assert pii in json.dumps(info.value.body)

@@ -124,7 +124,7 @@ def test_redactor_drop_reports_and_never_passes_unredacted(
     assert [d.id for d in out.documents] == ["doc-1", "doc-2"]
     assert [(f.index, f.id) for f in out.failures] == [(0, "doc-0")]
     assert "doc-0" in caplog.text
-    assert "TaskOutputError" in caplog.text
+    assert "APIResponseValidationError" in caplog.text
     assert all("hi@example.com" not in d.page_content for d in out.documents)
     for secret in ("Jane Doe", "415-555-0134", "hi@example.com"):
         assert secret not in caplog.text

@@ -9,13 +9,11 @@ document is ever dropped or passed on unredacted because the model truncated it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
-from zerogpu_core._exceptions import APIResponseValidationError
 from zerogpu_core.catalog import require_kind
 from zerogpu_core.tasks._payload import TaskOutputError, extract_payload
 from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
@@ -282,19 +280,6 @@ def detected_spans(
     return merge_overlaps(verified)
 
 
-@contextmanager
-def _unquoted(model: str) -> Iterator[None]:
-    """Replace a malformed-reply error, whose message quotes the body (which for a
-    PII model holds the personal data), with one that does not."""
-    try:
-        yield
-    except APIResponseValidationError as exc:
-        request = f" (request id {exc.request_id})" if exc.request_id else ""
-        raise TaskOutputError(
-            f"{model} sent a reply that is not a valid chat completion{request}"
-        ) from None
-
-
 def pii_job(
     client: ZeroGPUClient, options: PIIOptions, usecase: Usecase
 ) -> Callable[[TextChunk], ChunkRedaction]:
@@ -302,8 +287,7 @@ def pii_job(
     allow_fallback = usecase == "redact" and not options.reversible
 
     def run(chunk: TextChunk) -> ChunkRedaction:
-        with _unquoted(options.model):
-            reply = client.chat_completion(pii_request(chunk, options, usecase))
+        reply = client.chat_completion(pii_request(chunk, options, usecase))
         payload = extract_payload(reply, model=options.model)
         return resolve_chunk(chunk, payload, allow_fallback=allow_fallback)
 
@@ -317,8 +301,7 @@ def apii_job(
     allow_fallback = usecase == "redact" and not options.reversible
 
     async def run(chunk: TextChunk) -> ChunkRedaction:
-        with _unquoted(options.model):
-            reply = await client.chat_completion(pii_request(chunk, options, usecase))
+        reply = await client.chat_completion(pii_request(chunk, options, usecase))
         payload = extract_payload(reply, model=options.model)
         return resolve_chunk(chunk, payload, allow_fallback=allow_fallback)
 
