@@ -96,7 +96,7 @@ class ChatZeroGPU(BaseChatModel):
     http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
     """An ``httpx.AsyncClient`` to reuse for async calls."""
 
-    _clients: ClientCache = PrivateAttr()
+    _clients: ClientCache | None = PrivateAttr(default=None)
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -109,18 +109,13 @@ class ChatZeroGPU(BaseChatModel):
                 f"model_kwargs {clashes} duplicate ChatZeroGPU fields; pass them directly "
                 "(ZeroGPU's body 'metadata' is the request_metadata field)."
             )
-        settings: dict[str, Any] = {
-            "api_key": self.api_key,
-            "project_id": self.project_id,
-            "base_url": self.base_url,
-            "timeout": self.timeout,
-            "max_retries": self.max_retries,
-            "default_headers": self.default_headers,
-        }
-        self._clients = ClientCache(
-            http_client=self.http_client, http_async_client=self.http_async_client, **settings
-        )
+        self._clients = ClientCache.of(self)  # a malformed base_url fails here
         return self
+
+    def _zerogpu(self) -> ClientCache:
+        # Rebuilt only when a connection setting changed since the last call.
+        self._clients = ClientCache.of(self, self._clients)
+        return self._clients
 
     @property
     def _llm_type(self) -> str:
@@ -200,7 +195,7 @@ class ChatZeroGPU(BaseChatModel):
     ) -> ChatResult:
         body = self._body(messages, stop, kwargs)
         with translating_errors():
-            completion = self._clients.sync.chat_completion(body)
+            completion = self._zerogpu().sync.chat_completion(body)
         return completion_to_result(completion, model=body["model"])
 
     async def _agenerate(
@@ -212,7 +207,7 @@ class ChatZeroGPU(BaseChatModel):
     ) -> ChatResult:
         body = self._body(messages, stop, kwargs)
         with translating_errors():
-            completion = await self._clients.async_client().chat_completion(body)
+            completion = await self._zerogpu().async_client().chat_completion(body)
         return completion_to_result(completion, model=body["model"])
 
     def _stream(
@@ -225,7 +220,7 @@ class ChatZeroGPU(BaseChatModel):
         body = self._stream_body(messages, stop, kwargs)
         builder = ChunkBuilder(model=body["model"])
         with translating_errors():
-            for wire_chunk in self._clients.sync.stream_chat_completion(body):
+            for wire_chunk in self._zerogpu().sync.stream_chat_completion(body):
                 if (chunk := builder.build(wire_chunk)) is not None:
                     yield chunk
         yield builder.finish()
@@ -240,7 +235,7 @@ class ChatZeroGPU(BaseChatModel):
         body = self._stream_body(messages, stop, kwargs)
         builder = ChunkBuilder(model=body["model"])
         with translating_errors():
-            async for wire_chunk in self._clients.async_client().stream_chat_completion(body):
+            async for wire_chunk in self._zerogpu().async_client().stream_chat_completion(body):
                 if (chunk := builder.build(wire_chunk)) is not None:
                     yield chunk
         yield builder.finish()

@@ -68,15 +68,8 @@ class _ZeroGPUTaskClient(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     def _client_cache(self) -> ClientCache:
-        if self._clients is None:
-            self._clients = ClientCache(
-                api_key=self.api_key,
-                project_id=self.project_id,
-                base_url=self.base_url,
-                timeout=self.timeout,
-                max_retries=self.max_retries,
-                default_headers=self.default_headers,
-            )
+        # Rebuilt only when a connection setting changed since the last call.
+        self._clients = ClientCache.of(self, self._clients)
         return self._clients
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 from langchain_core.embeddings import Embeddings
@@ -43,25 +42,20 @@ class ZeroGPUEmbeddings(BaseModel, Embeddings):
     http_client: httpx.Client | None = Field(default=None, exclude=True)
     http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
 
-    _clients: ClientCache = PrivateAttr()
+    _clients: ClientCache | None = PrivateAttr(default=None)
 
     model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
 
     @model_validator(mode="after")
     def _validate_and_connect(self) -> Self:
         catalog.require_kind(self.model, "embedding", purpose="embeddings")
-        settings: dict[str, Any] = {
-            "api_key": self.api_key,
-            "project_id": self.project_id,
-            "base_url": self.base_url,
-            "timeout": self.timeout,
-            "max_retries": self.max_retries,
-            "default_headers": self.default_headers,
-        }
-        self._clients = ClientCache(
-            http_client=self.http_client, http_async_client=self.http_async_client, **settings
-        )
+        self._clients = ClientCache.of(self)  # a malformed base_url fails here
         return self
+
+    def _zerogpu(self) -> ClientCache:
+        # Rebuilt only when a connection setting changed since the last call.
+        self._clients = ClientCache.of(self, self._clients)
+        return self._clients
 
     def _batches(self, texts: list[str]) -> Iterator[list[str]]:
         for start in range(0, len(texts), self.batch_size):
@@ -72,7 +66,7 @@ class ZeroGPUEmbeddings(BaseModel, Embeddings):
         vectors: list[list[float]] = []
         with translating_errors():
             for batch in self._batches(texts):
-                response = self._clients.sync.create_embeddings(model=self.model, input=batch)
+                response = self._zerogpu().sync.create_embeddings(model=self.model, input=batch)
                 vectors.extend(response.vectors(expected=len(batch)))
         return vectors
 
@@ -85,8 +79,10 @@ class ZeroGPUEmbeddings(BaseModel, Embeddings):
         vectors: list[list[float]] = []
         with translating_errors():
             for batch in self._batches(texts):
-                response = await self._clients.async_client().create_embeddings(
-                    model=self.model, input=batch
+                response = (
+                    await self._zerogpu()
+                    .async_client()
+                    .create_embeddings(model=self.model, input=batch)
                 )
                 vectors.extend(response.vectors(expected=len(batch)))
         return vectors

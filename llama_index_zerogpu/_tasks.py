@@ -31,15 +31,7 @@ class ZeroGPUTaskSettings(BaseModel):
     _clients: ClientCache | None = PrivateAttr(default=None)
 
     def _client_cache(self, max_retries: int | None) -> ClientCache:
-        if self._clients is None:
-            self._clients = ClientCache(
-                api_key=self.api_key,
-                project_id=self.project_id,
-                base_url=self.base_url,
-                timeout=self.timeout,
-                max_retries=max_retries,
-                default_headers=self.default_headers,
-            )
+        self._clients = ClientCache.of(self, self._clients, max_retries=max_retries)
         return self._clients
 
     def __getstate__(self) -> dict[Any, Any]:

@@ -108,15 +108,7 @@ class ZeroGPU(FunctionCallingLLM):
         self._clients()  # a malformed base_url fails here, not at the first call
 
     def _clients(self) -> ClientCache:
-        self._cache = ClientCache.reuse(
-            self._cache,
-            api_key=self.api_key,
-            project_id=self.project_id,
-            base_url=self.base_url,
-            timeout=self.timeout,
-            max_retries=self.max_retries,
-            default_headers=self.default_headers,
-        )
+        self._cache = ClientCache.of(self, self._cache)
         return self._cache
 
     @classmethod

@@ -20,6 +20,17 @@ from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 
 __all__ = ["ClientCache"]
 
+_OWNER_FIELDS = (
+    "api_key",
+    "project_id",
+    "base_url",
+    "timeout",
+    "max_retries",
+    "default_headers",
+    "http_client",
+    "http_async_client",
+)
+
 
 class ClientCache:
     """Clients built from one set of ``ZeroGPUClient`` keyword arguments (no ``http_client``).
@@ -82,6 +93,21 @@ class ClientCache:
         ):
             return cache
         return cls(http_client=http_client, http_async_client=http_async_client, **client_kwargs)
+
+    @classmethod
+    def of(cls, owner: object, cache: ClientCache | None = None, **overrides: Any) -> ClientCache:
+        """The cache for a framework object whose fields are named like the client's
+        arguments (``api_key``, ``project_id``, ``base_url``, ``timeout``,
+        ``max_retries``, ``default_headers``, ``http_client``, ``http_async_client``).
+
+        Args:
+            owner: the LLM, embeddings or transformer object; missing fields are unset.
+            cache: the owner's current cache, kept when nothing changed.
+            **overrides: values that win over the owner's fields.
+        """
+        settings = {name: getattr(owner, name, None) for name in _OWNER_FIELDS}
+        settings.update(overrides)
+        return cls.reuse(cache, **settings)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Clients hold sockets and locks: copies and unpickled objects get fresh ones

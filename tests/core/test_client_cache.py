@@ -65,3 +65,20 @@ def test_callers_http_clients_are_used_and_keyed() -> None:
     )
     assert ClientCache.reuse(cache, **KWARGS) is not cache
     sync_http.close()
+
+
+def test_of_reads_the_owners_fields_and_follows_changes() -> None:
+    class Owner:
+        api_key = "k"
+        base_url = "http://127.0.0.1:9/v1"
+        max_retries = 1
+
+    owner = Owner()
+    cache = ClientCache.of(owner)
+    assert cache.sync.settings.retry.max_retries == 1
+    assert ClientCache.of(owner, cache) is cache
+    owner.base_url = "http://127.0.0.1:10/v1"
+    moved = ClientCache.of(owner, cache, max_retries=4)
+    assert moved is not cache
+    assert moved.sync.base_url == "http://127.0.0.1:10/v1"
+    assert moved.sync.settings.retry.max_retries == 4
