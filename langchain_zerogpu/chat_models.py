@@ -36,6 +36,7 @@ from langchain_zerogpu._messages import (
     messages_to_dicts,
 )
 from zerogpu_core import catalog
+from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.structured_output import json_schema_response_format
 from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param
@@ -48,7 +49,7 @@ _TOOL_INPUT = dict[str, Any] | type | Callable[..., Any] | BaseTool
 _LOCAL_KWARGS = ("stream", "stream_usage")
 
 
-class ChatZeroGPU(BaseChatModel):
+class ChatZeroGPU(KeylessPickle, BaseChatModel):
     """ZeroGPU chat model.
 
     Example:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from llama_index.core.bridge.pydantic import BaseModel, Field, PrivateAttr, SecretStr
 from llama_index.core.schema import BaseNode, MetadataMode
 
+from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.tasks import BatchResult, PIIResult
 
@@ -16,7 +17,7 @@ __all__ = ["ZeroGPUTaskSettings", "node_texts", "redacted_nodes"]
 N = TypeVar("N", bound=BaseNode)
 
 
-class ZeroGPUTaskSettings(BaseModel):
+class ZeroGPUTaskSettings(KeylessPickle, BaseModel):
     """Connection settings. ``api_key`` is excluded from ``to_dict()`` (and so from
     ingestion-cache keys); unset values come from ``ZEROGPU_*`` variables."""
 
@@ -33,15 +34,6 @@ class ZeroGPUTaskSettings(BaseModel):
     def _client_cache(self, max_retries: int | None) -> ClientCache:
         self._clients = ClientCache.of(self, self._clients, max_retries=max_retries)
         return self._clients
-
-    def __getstate__(self) -> dict[Any, Any]:
-        # Worker processes (IngestionPipeline num_workers > 1) build their own
-        # clients; open connections cannot be pickled.
-        clients, self._clients = self._clients, None
-        try:
-            return super().__getstate__()
-        finally:
-            self._clients = clients
 
 
 def node_texts(nodes: Sequence[BaseNode], mode: MetadataMode) -> tuple[list[str], list[str | None]]:

@@ -8,12 +8,13 @@ from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr, field_validator
 
 from zerogpu_core import DEFAULT_TIMEOUT, catalog
+from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
 
 __all__ = ["ZeroGPUEmbedding"]
 
 
-class ZeroGPUEmbedding(BaseEmbedding):
+class ZeroGPUEmbedding(KeylessPickle, BaseEmbedding):
     """ZeroGPU embeddings (``/v1/embeddings``, 384-dimensional vectors).
 
     Example:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -44,9 +45,10 @@ class ZeroGPUError(Exception):
 class MissingAPIKeyError(ZeroGPUError):
     """No API key was configured when a request was about to be sent."""
 
-    def __init__(self) -> None:
+    def __init__(self, message: str | None = None) -> None:
         super().__init__(
-            "No ZeroGPU API key configured. Set the ZEROGPU_API_KEY environment variable "
+            message
+            or "No ZeroGPU API key configured. Set the ZEROGPU_API_KEY environment variable "
             "or pass api_key=... to the client."
         )
 
@@ -87,6 +89,22 @@ class APIResponseValidationError(ZeroGPUError):
         self.status_code = status_code
         self.request_id = request_id
         self.body = body
+        self._message = message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross process boundaries (ingestion workers): rebuild from fields.
+        return (
+            _rebuild,
+            (
+                type(self),
+                (self._message,),
+                {
+                    "status_code": self.status_code,
+                    "request_id": self.request_id,
+                    "body": self.body,
+                },
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -131,7 +149,13 @@ class APIStatusError(ZeroGPUError):
         self.request_id = request_id
         self.body = body
         self.detail_message = detail.message
+        self._detail = detail
         super().__init__(self._format())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross process boundaries (ingestion workers): rebuild from fields.
+        fields = {"status_code": self.status_code, "request_id": self.request_id, "body": self.body}
+        return (_rebuild, (type(self), (self._detail,), fields))
 
     def _format(self) -> str:
         parts = [f"ZeroGPU API error {self.status_code}"]
@@ -203,6 +227,12 @@ class InternalServerError(APIStatusError):
     """5xx: the service failed (retried automatically with backoff)."""
 
     hint = "The service failed; it was retried. Try again later."
+
+
+def _rebuild(
+    cls: type[ZeroGPUError], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> ZeroGPUError:
+    return cls(*args, **kwargs)
 
 
 def _as_int(value: object) -> int | None:

@@ -1,0 +1,24 @@
+"""Pickles of framework objects never carry the API key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["KeylessPickle"]
+
+
+class KeylessPickle:
+    """Mixin for pydantic framework objects (LLMs, embeddings, transformers).
+
+    Pickles end up in caches, queues and worker processes; the ``api_key`` field is
+    blanked in them, so an unpickled copy (e.g. in an ingestion worker) reads
+    ``ZEROGPU_API_KEY`` from its own environment instead.
+    """
+
+    def __getstate__(self) -> dict[Any, Any]:
+        state: dict[Any, Any] = super().__getstate__()  # type: ignore[misc]
+        fields = dict(state.get("__dict__", {}))
+        if "api_key" in fields:
+            fields["api_key"] = None
+        state["__dict__"] = fields
+        return state
