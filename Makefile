@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := zerogpu_core langchain_zerogpu llama_index_zerogpu
 
-.PHONY: install test lint typecheck pytest cassettes clean
+.PHONY: install demo test lint typecheck docs pytest cassettes clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,17 +15,26 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The main job: RAG ingestion with PII redaction in LlamaIndex and LangChain (demo/).
+# Live API when ZEROGPU_API_KEY is set, otherwise the bundled emulator.
+demo: $(STAMP)
+	$(BIN)/python -m demo
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy $(PACKAGES)
+	$(BIN)/mypy $(PACKAGES) demo
+
+# The docs site; --strict fails on broken links and API references.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
 
 pytest: $(STAMP)
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+test: lint typecheck docs pytest
 
 # Re-record every cassette: against the live API when ZEROGPU_API_KEY is set,
 # otherwise against the bundled emulator (see cassettes/README.md).
@@ -33,4 +42,4 @@ cassettes: $(STAMP)
 	$(BIN)/pytest --record-mode=rewrite -p no:randomly
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache site
