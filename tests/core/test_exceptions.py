@@ -22,7 +22,7 @@ from zerogpu_core import (
 )
 from zerogpu_core._exceptions import make_status_error, parse_error_body
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "zerogpu-api" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def _response(status: int, body: object, request_id: str | None = "req_abc") -> httpx.Response:

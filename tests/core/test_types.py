@@ -28,7 +28,7 @@ from zerogpu_core.types import (
     Usage,
 )
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "zerogpu-api" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def example(name: str) -> object:

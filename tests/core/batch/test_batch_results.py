@@ -18,7 +18,7 @@ from zerogpu_core.batch import (
 from zerogpu_core.batch.results import merge_outcomes
 from zerogpu_core.types import ChatCompletion
 
-EXAMPLES = Path(__file__).resolve().parents[4] / "shared" / "zerogpu-api" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def example(name: str) -> bytes:

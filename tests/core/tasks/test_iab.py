@@ -11,8 +11,8 @@ from zerogpu_core.tasks import IABOptions, merge_iab_results, parse_iab_payload
 from zerogpu_core.tasks.chunking import TextChunk
 from zerogpu_core.tasks.iab import IABCategory, IABIntent, iab_request, normalise_domain, plan_iab
 
-# Verbatim copies of the documented payloads (CONTRACT examples/).
-EXAMPLES = Path(__file__).parent / "payloads"
+# The documented payloads (tests/examples is a copy of the contract examples).
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def load(name: str) -> dict[str, object]:

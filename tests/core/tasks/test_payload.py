@@ -11,8 +11,8 @@ import pytest
 from zerogpu_core.tasks import TaskOutputError, extract_payload
 from zerogpu_core.types import ChatCompletion, Response
 
-# Verbatim copies of the documented payloads (CONTRACT examples/).
-EXAMPLES = Path(__file__).parent / "payloads"
+# The documented payloads (tests/examples is a copy of the contract examples).
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PAYLOAD_FILES = sorted(
     p.name for p in EXAMPLES.glob("*.json") if p.name.startswith(("zlm-v", "gliner-multi"))
 )
