@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -136,3 +137,28 @@ def test_documented_moderation(client: httpx.Client, value: Any) -> None:
     assert result["category_scores"]["harassment/threatening"] == 0.957703
     assert result["flagged"] is True
     assert body["id"].startswith("modr-emu")
+
+
+def _contract_values() -> list[Any]:
+    """Every documented example, and every string inside one (answers in envelopes)."""
+    folder = Path(__file__).resolve().parents[1] / "examples"
+    values: list[Any] = []
+    pending = [json.loads(path.read_text(encoding="utf-8")) for path in folder.glob("*.json")]
+    while pending:
+        value = pending.pop()
+        values.append(value)
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return values
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [e for e in ENTRIES if e["result"]["kind"] in ("payload", "text")],
+    ids=lambda e: e["model"],
+)
+def test_emulator_answers_are_the_documented_examples_verbatim(entry: dict[str, Any]) -> None:
+    result = entry["result"]
+    assert result.get("value", result.get("content")) in _contract_values()
