@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+import os
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import httpx
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
@@ -37,11 +38,14 @@ from langchain_zerogpu._messages import (
 )
 from zerogpu_core import catalog
 from zerogpu_core._pickling import KeylessPickle
+from zerogpu_core.batch import BatchItemError, BatchResults
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.structured_output import json_schema_response_format
+from zerogpu_core.tasks import BatchAPIOptions, BatchTransformError, ItemFailure
 from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param
+from zerogpu_core.types import ChatCompletion
 
-__all__ = ["ChatZeroGPU"]
+__all__ = ["ChatZeroGPU", "batch_messages"]
 
 StructuredMethod = Literal["function_calling", "json_schema", "json_mode"]
 _TOOL_INPUT = dict[str, Any] | type | Callable[..., Any] | BaseTool
@@ -58,7 +62,7 @@ class ChatZeroGPU(KeylessPickle, BaseChatModel):
         >>> llm.invoke("Name one prime number.").content  # doctest: +SKIP
 
     See ``docs/langchain/chat.md`` for tools, structured output, streaming,
-    reasoning and errors.
+    reasoning and errors; :meth:`batch_api` runs many inputs as one Batch API job.
     """
 
     model: str = catalog.DEFAULT_CHAT_MODEL
@@ -241,6 +245,133 @@ class ChatZeroGPU(KeylessPickle, BaseChatModel):
                     yield chunk
         yield builder.finish()
 
+    def _batch_bodies(
+        self,
+        inputs: Sequence[LanguageModelInput],
+        per_input_kwargs: Sequence[Mapping[str, Any]] | None,
+        kwargs: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        if isinstance(inputs, str):
+            raise TypeError("batch_api takes a list of inputs; wrap a single prompt in a list")
+        if per_input_kwargs is not None and len(per_input_kwargs) != len(inputs):
+            raise ValueError(
+                f"per_input_kwargs has {len(per_input_kwargs)} entries for {len(inputs)} inputs"
+            )
+        bodies = []
+        for position, item in enumerate(inputs):
+            call = {**kwargs, **(per_input_kwargs[position] if per_input_kwargs else {})}
+            body = self._body(self._convert_input(item).to_messages(), None, call)
+            if call.get("stream") or body.get("stream"):
+                raise ValueError(
+                    f"Input {position} asks for streaming; Batch API lines cannot stream"
+                )
+            bodies.append(body)
+        return bodies
+
+    @overload
+    def batch_api(
+        self,
+        inputs: Sequence[LanguageModelInput],
+        *,
+        return_exceptions: Literal[False] = False,
+        **kwargs: Any,
+    ) -> list[AIMessage]: ...
+
+    @overload
+    def batch_api(
+        self,
+        inputs: Sequence[LanguageModelInput],
+        *,
+        return_exceptions: Literal[True],
+        **kwargs: Any,
+    ) -> list[AIMessage | Exception]: ...
+
+    def batch_api(
+        self,
+        inputs: Sequence[LanguageModelInput],
+        *,
+        per_input_kwargs: Sequence[Mapping[str, Any]] | None = None,
+        state_path: str | os.PathLike[str] | None = None,
+        poll_interval: float = 5.0,
+        show_progress: bool = False,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> list[AIMessage] | list[AIMessage | Exception]:
+        """Run ``inputs`` as one Batch API job: discounted, done within 24 h, blocking.
+
+        Unlike ``batch`` (concurrent requests, seconds), this uploads one JSONL file
+        and polls until the job ends, so use it for large offline workloads.
+        Callbacks are not called for the inputs.
+
+        Example:
+            >>> llm.batch_api(["Say hi", "Say bye"], state_path="job.json")  # doctest: +SKIP
+            [AIMessage(content='Hi!', ...), AIMessage(content='Bye!', ...)]
+
+        Args:
+            inputs: prompts as for ``invoke`` (strings, message lists, prompt values).
+            per_input_kwargs: one mapping of request fields per input, over ``kwargs``.
+            state_path: the job's state file; if it exists, that job is resumed (the
+                inputs must be the same) instead of submitted again.
+            poll_interval: first delay between status polls, in seconds (it grows).
+            show_progress: show a progress bar while waiting.
+            return_exceptions: put a failed input's exception at its position
+                instead of raising.
+            **kwargs: request fields for every input (``stop``, ``max_tokens``, ...).
+
+        Raises:
+            BatchTransformError: when inputs failed; ``.results`` holds the finished
+                messages (``None`` where failed), ``.failures`` index, custom id and
+                cause (a ``BatchItemError``) of each failure.
+            ValueError: for a streaming request or mismatched ``per_input_kwargs``.
+        """
+        bodies = self._batch_bodies(inputs, per_input_kwargs, kwargs)
+        if not bodies:
+            return []
+        options = BatchAPIOptions(state_path, poll_interval)
+        runner = options.runner(self._zerogpu().sync, show_progress=show_progress)
+        with translating_errors():
+            results = runner.run(bodies)
+        return batch_messages(results, bodies, return_exceptions=return_exceptions)
+
+    @overload
+    async def abatch_api(
+        self,
+        inputs: Sequence[LanguageModelInput],
+        *,
+        return_exceptions: Literal[False] = False,
+        **kwargs: Any,
+    ) -> list[AIMessage]: ...
+
+    @overload
+    async def abatch_api(
+        self,
+        inputs: Sequence[LanguageModelInput],
+        *,
+        return_exceptions: Literal[True],
+        **kwargs: Any,
+    ) -> list[AIMessage | Exception]: ...
+
+    async def abatch_api(
+        self,
+        inputs: Sequence[LanguageModelInput],
+        *,
+        per_input_kwargs: Sequence[Mapping[str, Any]] | None = None,
+        state_path: str | os.PathLike[str] | None = None,
+        poll_interval: float = 5.0,
+        show_progress: bool = False,
+        return_exceptions: bool = False,
+        **kwargs: Any,
+    ) -> list[AIMessage] | list[AIMessage | Exception]:
+        """Async :meth:`batch_api` (polls with ``asyncio.sleep``)."""
+        bodies = self._batch_bodies(inputs, per_input_kwargs, kwargs)
+        if not bodies:
+            return []
+        options = BatchAPIOptions(state_path, poll_interval)
+        runner = options.async_runner(self._zerogpu().async_client(), show_progress=show_progress)
+        with translating_errors():
+            results = await runner.run(bodies)
+        return batch_messages(results, bodies, return_exceptions=return_exceptions)
+
     def bind_tools(
         self,
         tools: Sequence[_TOOL_INPUT],
@@ -339,6 +470,41 @@ class ChatZeroGPU(KeylessPickle, BaseChatModel):
             strict=strict,
             ls_structured_output_format=ls_format,
         )
+
+
+def batch_messages(
+    results: BatchResults, bodies: Sequence[Mapping[str, Any]], *, return_exceptions: bool
+) -> list[AIMessage | Exception]:
+    """One ``AIMessage`` (with usage) per batch result, in input order.
+
+    Args:
+        results: the job's results.
+        bodies: the request bodies, for the model name when the server sends none.
+        return_exceptions: put a failure's exception at its position instead of raising.
+
+    Raises:
+        BatchTransformError: for failed items, unless ``return_exceptions``.
+    """
+    out: list[AIMessage | Exception] = []
+    failures: list[ItemFailure] = []
+    for item, body in zip(results, bodies, strict=True):
+        try:
+            out.append(_batch_message(item.unwrap(), str(body["model"]), item.request_id))
+        except (BatchItemError, ValueError) as exc:
+            failures.append(ItemFailure(item.index, item.custom_id, exc))
+            out.append(exc)
+    if failures and not return_exceptions:
+        finished = [m if isinstance(m, AIMessage) else None for m in out]
+        raise BatchTransformError(finished, failures, noun="input")
+    return out
+
+
+def _batch_message(completion: ChatCompletion, model: str, request_id: str | None) -> AIMessage:
+    generation = completion_to_result(completion, model=model, request_id=request_id)
+    message = generation.generations[0].message
+    if not isinstance(message, AIMessage):
+        raise TypeError(f"Expected an AIMessage, got {type(message).__name__}")
+    return message
 
 
 def _response_format(

@@ -1,8 +1,8 @@
 """Document transformers: IAB classification and PII redaction on ZeroGPU.
 
 Both are thin: the core (``zerogpu_core.tasks``) chunks, calls, verifies and runs
-documents concurrently; this module only turns ``Document`` objects into texts and
-results back into new ``Document`` copies.
+documents concurrently or as one Batch API job (``mode="batch"``); this module
+only turns ``Document`` objects into texts and results back into new copies.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from langchain_core.documents import BaseDocumentTransformer, Document
@@ -23,6 +24,7 @@ from zerogpu_core.tasks import (
     DEFAULT_IAB_MODEL,
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_PII_MODEL,
+    BatchAPIOptions,
     BatchResult,
     IABOptions,
     IABResult,
@@ -74,6 +76,24 @@ class _ZeroGPUTaskClient(KeylessPickle, BaseModel):
         return self._clients
 
 
+class _BatchMode(BaseModel):
+    """The choice between concurrent requests and one Batch API job."""
+
+    mode: Literal["sync", "batch"] = "sync"
+    """``"batch"`` sends every chunk as a line of one Batch API job (discounted, but
+    it takes minutes to hours); results, metadata and failures are the same."""
+    batch_state_path: Path | None = None
+    """Batch mode: the job's state file. A run finding it resumes that job instead of
+    submitting again (the documents must be the same); use a new path per job."""
+    batch_poll_interval: float = Field(default=5.0, gt=0)
+    """Batch mode: the first delay between status polls, in seconds (it grows)."""
+
+    def _batch_api(self) -> BatchAPIOptions | None:
+        if self.mode == "sync":
+            return None
+        return BatchAPIOptions(self.batch_state_path, self.batch_poll_interval)
+
+
 def _texts_and_ids(documents: Sequence[Document]) -> tuple[list[str], list[str | None]]:
     return [d.page_content for d in documents], [d.id for d in documents]
 
@@ -82,7 +102,7 @@ def _with_metadata(document: Document, key: str, value: Any, **update: Any) -> D
     return document.model_copy(update={"metadata": {**document.metadata, key: value}, **update})
 
 
-class ZeroGPUIABClassifier(BaseDocumentTransformer, _ZeroGPUTaskClient):
+class ZeroGPUIABClassifier(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient):
     """Adds IAB content categories to ``metadata["iab"]``.
 
     Example:
@@ -96,6 +116,7 @@ class ZeroGPUIABClassifier(BaseDocumentTransformer, _ZeroGPUTaskClient):
     On failure the default raises :class:`~zerogpu_core.tasks.BatchTransformError`
     carrying the finished documents and the failures; ``on_failure="keep"`` returns
     failed documents unchanged with ``metadata["iab"] = {"error": {...}}``.
+    ``mode="batch"`` runs the chunks as one Batch API job (``docs/guides/batch.md``).
     """
 
     model: str = DEFAULT_IAB_MODEL
@@ -145,6 +166,7 @@ class ZeroGPUIABClassifier(BaseDocumentTransformer, _ZeroGPUTaskClient):
             ids=ids,
             max_concurrency=self.max_concurrency,
             progress=self.show_progress,
+            batch=self._batch_api(),
         )
         return self._documents(documents, outcome)
 
@@ -160,6 +182,7 @@ class ZeroGPUIABClassifier(BaseDocumentTransformer, _ZeroGPUTaskClient):
             ids=ids,
             max_concurrency=self.max_concurrency,
             progress=self.show_progress,
+            batch=self._batch_api(),
         )
         return self._documents(documents, outcome)
 
@@ -180,7 +203,7 @@ class PIIRedaction:
     failures: list[ItemFailure]
 
 
-class ZeroGPUPIIRedactor(BaseDocumentTransformer, _ZeroGPUTaskClient):
+class ZeroGPUPIIRedactor(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient):
     """Replaces PII in ``page_content`` with ``[LABEL]`` placeholders.
 
     Example:
@@ -194,7 +217,8 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, _ZeroGPUTaskClient):
     numbered per document; the mapping is returned by :meth:`redact_documents` and
     only stored in metadata when ``store_mapping=True``. A failed document is never
     passed on unredacted: it raises (default) or is dropped and reported
-    (``on_failure="drop"``).
+    (``on_failure="drop"``). ``mode="batch"`` runs the chunks as one Batch API job
+    (``docs/guides/batch.md``).
     """
 
     model: str = DEFAULT_PII_MODEL
@@ -261,6 +285,7 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, _ZeroGPUTaskClient):
             ids=ids,
             max_concurrency=self.max_concurrency,
             progress=self.show_progress,
+            batch=self._batch_api(),
         )
         return self._redaction(documents, outcome)
 
@@ -274,6 +299,7 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, _ZeroGPUTaskClient):
             ids=ids,
             max_concurrency=self.max_concurrency,
             progress=self.show_progress,
+            batch=self._batch_api(),
         )
         return self._redaction(documents, outcome)
 

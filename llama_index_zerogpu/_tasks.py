@@ -1,18 +1,26 @@
-"""What the ZeroGPU task components share: connection settings and node copies."""
+"""What the ZeroGPU task components share: connection settings, the batch mode and
+node copies."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, Literal, TypeVar
 
-from llama_index.core.bridge.pydantic import BaseModel, Field, PrivateAttr, SecretStr
+from llama_index.core.bridge.pydantic import (
+    BaseModel,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    field_validator,
+)
 from llama_index.core.schema import BaseNode, MetadataMode
 
 from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
-from zerogpu_core.tasks import BatchResult, PIIResult
+from zerogpu_core.tasks import BatchAPIOptions, BatchResult, PIIResult
 
-__all__ = ["ZeroGPUTaskSettings", "node_texts", "redacted_nodes"]
+__all__ = ["BatchModeSettings", "ZeroGPUTaskSettings", "node_texts", "redacted_nodes"]
 
 N = TypeVar("N", bound=BaseNode)
 
@@ -34,6 +42,35 @@ class ZeroGPUTaskSettings(KeylessPickle, BaseModel):
     def _client_cache(self, max_retries: int | None) -> ClientCache:
         self._clients = ClientCache.of(self, self._clients, max_retries=max_retries)
         return self._clients
+
+
+class BatchModeSettings(BaseModel):
+    """The choice between concurrent requests and one Batch API job."""
+
+    mode: Literal["sync", "batch"] = Field(
+        default="sync",
+        description="'batch' sends every chunk as a line of one Batch API job (discounted, "
+        "minutes to hours); results, metadata and failures are the same.",
+    )
+    batch_state_path: str | None = Field(
+        default=None,
+        description="Batch mode: the job's state file; a run finding it resumes that job "
+        "(same nodes) instead of submitting again. Use a new path per job.",
+    )
+    batch_poll_interval: float = Field(
+        default=5.0, gt=0, description="Batch mode: first delay between status polls (s)."
+    )
+
+    @field_validator("batch_state_path", mode="before")
+    @classmethod
+    def _path_text(cls, value: Any) -> Any:
+        # Kept as text so to_json() (ingestion-cache keys) can serialise it.
+        return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+    def _batch_api(self) -> BatchAPIOptions | None:
+        if self.mode == "sync":
+            return None
+        return BatchAPIOptions(self.batch_state_path, self.batch_poll_interval)
 
 
 def node_texts(nodes: Sequence[BaseNode], mode: MetadataMode) -> tuple[list[str], list[str | None]]:

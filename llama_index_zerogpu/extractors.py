@@ -10,7 +10,7 @@ from llama_index.core.extractors import BaseExtractor
 from llama_index.core.schema import BaseNode, MetadataMode
 from typing_extensions import Self
 
-from llama_index_zerogpu._tasks import ZeroGPUTaskSettings, node_texts
+from llama_index_zerogpu._tasks import BatchModeSettings, ZeroGPUTaskSettings, node_texts
 from zerogpu_core.tasks import (
     DEFAULT_IAB_MODEL,
     DEFAULT_MAX_CONCURRENCY,
@@ -21,7 +21,7 @@ from zerogpu_core.tasks import (
 __all__ = ["ZeroGPUIABExtractor"]
 
 
-class ZeroGPUIABExtractor(ZeroGPUTaskSettings, BaseExtractor):
+class ZeroGPUIABExtractor(ZeroGPUTaskSettings, BatchModeSettings, BaseExtractor):
     """Adds ``metadata["iab"]`` (IAB 1.0 / 2.2 categories, audience, and topics,
     keywords and intent for enriched models) to every node.
 
@@ -36,7 +36,8 @@ class ZeroGPUIABExtractor(ZeroGPUTaskSettings, BaseExtractor):
     (``.results`` holds the finished metadata dicts), or with ``on_failure="keep"``
     leaves the node's other metadata and records ``{"iab": {"error": {...}}}``.
     ``api_max_retries`` sets per-request retries; the inherited ``max_retries``
-    re-runs the whole extraction and is best left at 0.
+    re-runs the whole extraction and is best left at 0. ``mode="batch"`` runs the
+    chunks as one Batch API job with the same results (``docs/guides/batch.md``).
     """
 
     model: str = Field(default=DEFAULT_IAB_MODEL, description="IAB model id.")
@@ -75,6 +76,7 @@ class ZeroGPUIABExtractor(ZeroGPUTaskSettings, BaseExtractor):
             ids=ids,
             max_concurrency=self.num_workers,
             progress=self.show_progress,
+            batch=self._batch_api(),
         )
         failed = {f.index: f for f in outcome.failures}
         metadata: list[dict[str, Any] | None] = []

@@ -10,7 +10,12 @@ from llama_index.core.bridge.pydantic import Field, model_validator
 from llama_index.core.schema import BaseNode, MetadataMode, TransformComponent
 from typing_extensions import Self
 
-from llama_index_zerogpu._tasks import ZeroGPUTaskSettings, node_texts, redacted_nodes
+from llama_index_zerogpu._tasks import (
+    BatchModeSettings,
+    ZeroGPUTaskSettings,
+    node_texts,
+    redacted_nodes,
+)
 from zerogpu_core.tasks import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_PII_MODEL,
@@ -26,7 +31,7 @@ __all__ = ["ZeroGPUPIIRedactor"]
 logger = logging.getLogger(__name__)
 
 
-class ZeroGPUPIIRedactor(ZeroGPUTaskSettings, TransformComponent):
+class ZeroGPUPIIRedactor(ZeroGPUTaskSettings, BatchModeSettings, TransformComponent):
     """Replaces PII in node text with ``[LABEL]`` placeholders.
 
     Example:
@@ -40,6 +45,8 @@ class ZeroGPUPIIRedactor(ZeroGPUTaskSettings, TransformComponent):
     raises :class:`~zerogpu_core.tasks.BatchTransformError` (default) or, with
     ``on_failure="drop"``, the node is dropped and logged. Picklable for
     ``IngestionPipeline(num_workers > 1)``; ``to_dict()`` holds no secret.
+    ``mode="batch"`` runs the chunks as one Batch API job with the same results
+    (``docs/guides/batch.md``).
     """
 
     model: str = Field(default=DEFAULT_PII_MODEL, description="PII model id.")
@@ -92,6 +99,7 @@ class ZeroGPUPIIRedactor(ZeroGPUTaskSettings, TransformComponent):
             ids=ids,
             max_concurrency=self.max_concurrency,
             progress=self.show_progress or bool(kwargs.get("show_progress")),
+            batch=self._batch_api(),
         )
         return self._finish(nodes, outcome)
 
@@ -105,5 +113,6 @@ class ZeroGPUPIIRedactor(ZeroGPUTaskSettings, TransformComponent):
             ids=ids,
             max_concurrency=self.max_concurrency,
             progress=self.show_progress or bool(kwargs.get("show_progress")),
+            batch=self._batch_api(),
         )
         return self._finish(nodes, outcome)

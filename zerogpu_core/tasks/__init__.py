@@ -1,6 +1,8 @@
 """Task helpers: IAB classification and PII redaction of whole documents.
 
 Both frameworks' document transformers are thin wrappers over these functions.
+The ``*_documents`` functions run either concurrently or, with
+``batch=BatchAPIOptions(...)``, as one Batch API job with the same results.
 
 Example:
     >>> from zerogpu_core import ZeroGPUClient
@@ -11,6 +13,7 @@ Example:
 """
 
 from zerogpu_core.tasks._payload import TaskOutputError, extract_payload
+from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.chunking import TextChunk, estimate_tokens, split_text, token_budget
 from zerogpu_core.tasks.iab import (
     DEFAULT_IAB_MODEL,
@@ -50,6 +53,7 @@ __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
     "DEFAULT_PII_MODEL",
     "IAB_MODELS",
+    "BatchAPIOptions",
     "BatchResult",
     "BatchTransformError",
     "IABCategory",

@@ -9,7 +9,7 @@ empty lists or ``None``, never an error.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,16 +19,19 @@ from pydantic import BaseModel, ConfigDict
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.catalog import require_kind
 from zerogpu_core.tasks._payload import extract_payload
+from zerogpu_core.tasks.batch_mode import BatchAPIOptions, arun_documents_batch, run_documents_batch
 from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
 from zerogpu_core.tasks.runner import (
     DEFAULT_MAX_CONCURRENCY,
     BatchResult,
+    ChunkCall,
     DocumentTask,
     arun_documents,
     arun_one,
     run_documents,
     run_one,
 )
+from zerogpu_core.types import ChatCompletion
 
 __all__ = [
     "DEFAULT_IAB_MODEL",
@@ -42,6 +45,7 @@ __all__ = [
     "aclassify_iab_documents",
     "classify_iab",
     "classify_iab_documents",
+    "iab_call",
     "iab_request",
     "merge_iab_results",
     "normalise_domain",
@@ -301,26 +305,14 @@ def iab_request(chunk: TextChunk, options: IABOptions) -> dict[str, Any]:
     return body
 
 
-def iab_job(client: ZeroGPUClient, options: IABOptions) -> Callable[[TextChunk], IABResult]:
-    """A blocking function classifying one chunk with ``client``."""
+def iab_call(options: IABOptions) -> ChunkCall[TextChunk, IABResult]:
+    """One chunk's request and how its reply becomes an :class:`IABResult`."""
 
-    def run(chunk: TextChunk) -> IABResult:
-        reply = client.chat_completion(iab_request(chunk, options))
-        return parse_iab_payload(extract_payload(reply, model=options.model), model=options.model)
+    def resolve(_chunk: TextChunk, reply: ChatCompletion) -> IABResult:
+        payload = extract_payload(reply, model=options.model)
+        return parse_iab_payload(payload, model=options.model)
 
-    return run
-
-
-def aiab_job(
-    client: AsyncZeroGPUClient, options: IABOptions
-) -> Callable[[TextChunk], Awaitable[IABResult]]:
-    """The async twin of :func:`iab_job`."""
-
-    async def run(chunk: TextChunk) -> IABResult:
-        reply = await client.chat_completion(iab_request(chunk, options))
-        return parse_iab_payload(extract_payload(reply, model=options.model), model=options.model)
-
-    return run
+    return ChunkCall(body=lambda chunk: iab_request(chunk, options), resolve=resolve)
 
 
 def _task(options: IABOptions) -> DocumentTask[TextChunk, IABResult, IABResult]:
@@ -343,7 +335,7 @@ def classify_iab(client: ZeroGPUClient, text: str, options: IABOptions | None = 
         ZeroGPUError: API errors (after the client's retries) or unusable output.
     """
     options = options or IABOptions()
-    return run_one(_task(options), iab_job(client, options), text)
+    return run_one(_task(options), iab_call(options).job(client), text)
 
 
 async def aclassify_iab(
@@ -351,7 +343,7 @@ async def aclassify_iab(
 ) -> IABResult:
     """Async :func:`classify_iab`."""
     options = options or IABOptions()
-    return await arun_one(_task(options), aiab_job(client, options), text)
+    return await arun_one(_task(options), iab_call(options).ajob(client), text)
 
 
 def classify_iab_documents(
@@ -362,12 +354,27 @@ def classify_iab_documents(
     ids: Sequence[str | None] | None = None,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     progress: bool = False,
+    batch: BatchAPIOptions | None = None,
 ) -> BatchResult[IABResult]:
-    """Classify many texts concurrently; failures are returned, never raised."""
+    """Classify many texts concurrently; failures are returned, never raised.
+
+    With ``batch``, every chunk is sent as one line of a Batch API job instead
+    (``max_concurrency`` does not apply); the results are the same.
+    """
     options = options or IABOptions()
+    if batch is not None:
+        return run_documents_batch(
+            _task(options),
+            iab_call(options),
+            client,
+            texts,
+            ids=ids,
+            options=batch,
+            progress=progress,
+        )
     return run_documents(
         _task(options),
-        iab_job(client, options),
+        iab_call(options).job(client),
         texts,
         ids=ids,
         max_concurrency=max_concurrency,
@@ -384,12 +391,23 @@ async def aclassify_iab_documents(
     ids: Sequence[str | None] | None = None,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     progress: bool = False,
+    batch: BatchAPIOptions | None = None,
 ) -> BatchResult[IABResult]:
     """Async :func:`classify_iab_documents`."""
     options = options or IABOptions()
+    if batch is not None:
+        return await arun_documents_batch(
+            _task(options),
+            iab_call(options),
+            client,
+            texts,
+            ids=ids,
+            options=batch,
+            progress=progress,
+        )
     return await arun_documents(
         _task(options),
-        aiab_job(client, options),
+        iab_call(options).ajob(client),
         texts,
         ids=ids,
         max_concurrency=max_concurrency,

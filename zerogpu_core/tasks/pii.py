@@ -9,13 +9,14 @@ document is ever dropped or passed on unredacted because the model truncated it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.catalog import require_kind
 from zerogpu_core.tasks._payload import TaskOutputError, extract_payload
+from zerogpu_core.tasks.batch_mode import BatchAPIOptions, arun_documents_batch, run_documents_batch
 from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
 from zerogpu_core.tasks.redaction import (
     PIISpan,
@@ -29,12 +30,14 @@ from zerogpu_core.tasks.redaction import (
 from zerogpu_core.tasks.runner import (
     DEFAULT_MAX_CONCURRENCY,
     BatchResult,
+    ChunkCall,
     DocumentTask,
     arun_documents,
     arun_one,
     run_documents,
     run_one,
 )
+from zerogpu_core.types import ChatCompletion
 
 __all__ = [
     "DEFAULT_PII_MODEL",
@@ -46,6 +49,7 @@ __all__ = [
     "aredact_pii_documents",
     "assemble_redaction",
     "detect_pii",
+    "pii_call",
     "pii_request",
     "redact_pii",
     "redact_pii_documents",
@@ -280,32 +284,15 @@ def detected_spans(
     return merge_overlaps(verified)
 
 
-def pii_job(
-    client: ZeroGPUClient, options: PIIOptions, usecase: Usecase
-) -> Callable[[TextChunk], ChunkRedaction]:
-    """A blocking function that sends one chunk and checks the reply."""
+def pii_call(options: PIIOptions, usecase: Usecase) -> ChunkCall[TextChunk, ChunkRedaction]:
+    """One chunk's request and how its reply is checked against the chunk."""
     allow_fallback = usecase == "redact" and not options.reversible
 
-    def run(chunk: TextChunk) -> ChunkRedaction:
-        reply = client.chat_completion(pii_request(chunk, options, usecase))
+    def resolve(chunk: TextChunk, reply: ChatCompletion) -> ChunkRedaction:
         payload = extract_payload(reply, model=options.model)
         return resolve_chunk(chunk, payload, allow_fallback=allow_fallback)
 
-    return run
-
-
-def apii_job(
-    client: AsyncZeroGPUClient, options: PIIOptions, usecase: Usecase
-) -> Callable[[TextChunk], Awaitable[ChunkRedaction]]:
-    """The async twin of :func:`pii_job`."""
-    allow_fallback = usecase == "redact" and not options.reversible
-
-    async def run(chunk: TextChunk) -> ChunkRedaction:
-        reply = await client.chat_completion(pii_request(chunk, options, usecase))
-        payload = extract_payload(reply, model=options.model)
-        return resolve_chunk(chunk, payload, allow_fallback=allow_fallback)
-
-    return run
+    return ChunkCall(body=lambda chunk: pii_request(chunk, options, usecase), resolve=resolve)
 
 
 def _redaction_task(options: PIIOptions) -> DocumentTask[TextChunk, ChunkRedaction, PIIResult]:
@@ -335,7 +322,7 @@ def detect_pii(
         [('person', 5, 9), ('phone number', 13, 25)]
     """
     options = options or PIIOptions()
-    return run_one(_detection_task(options), pii_job(client, options, "extract-pii"), text)
+    return run_one(_detection_task(options), pii_call(options, "extract-pii").job(client), text)
 
 
 async def adetect_pii(
@@ -343,7 +330,9 @@ async def adetect_pii(
 ) -> list[PIISpan]:
     """Async :func:`detect_pii`."""
     options = options or PIIOptions()
-    return await arun_one(_detection_task(options), apii_job(client, options, "extract-pii"), text)
+    return await arun_one(
+        _detection_task(options), pii_call(options, "extract-pii").ajob(client), text
+    )
 
 
 def redact_pii(client: ZeroGPUClient, text: str, options: PIIOptions | None = None) -> PIIResult:
@@ -354,7 +343,7 @@ def redact_pii(client: ZeroGPUClient, text: str, options: PIIOptions | None = No
         ZeroGPUError: API errors, after the client's retries.
     """
     options = options or PIIOptions()
-    return run_one(_redaction_task(options), pii_job(client, options, "redact"), text)
+    return run_one(_redaction_task(options), pii_call(options, "redact").job(client), text)
 
 
 async def aredact_pii(
@@ -362,7 +351,7 @@ async def aredact_pii(
 ) -> PIIResult:
     """Async :func:`redact_pii`."""
     options = options or PIIOptions()
-    return await arun_one(_redaction_task(options), apii_job(client, options, "redact"), text)
+    return await arun_one(_redaction_task(options), pii_call(options, "redact").ajob(client), text)
 
 
 def redact_pii_documents(
@@ -373,12 +362,27 @@ def redact_pii_documents(
     ids: Sequence[str | None] | None = None,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     progress: bool = False,
+    batch: BatchAPIOptions | None = None,
 ) -> BatchResult[PIIResult]:
-    """Redact many texts concurrently; failures are returned, never raised."""
+    """Redact many texts concurrently; failures are returned, never raised.
+
+    With ``batch``, every chunk is sent as one line of a Batch API job instead
+    (``max_concurrency`` does not apply); the results are the same.
+    """
     options = options or PIIOptions()
+    if batch is not None:
+        return run_documents_batch(
+            _redaction_task(options),
+            pii_call(options, "redact"),
+            client,
+            texts,
+            ids=ids,
+            options=batch,
+            progress=progress,
+        )
     return run_documents(
         _redaction_task(options),
-        pii_job(client, options, "redact"),
+        pii_call(options, "redact").job(client),
         texts,
         ids=ids,
         max_concurrency=max_concurrency,
@@ -395,12 +399,23 @@ async def aredact_pii_documents(
     ids: Sequence[str | None] | None = None,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     progress: bool = False,
+    batch: BatchAPIOptions | None = None,
 ) -> BatchResult[PIIResult]:
     """Async :func:`redact_pii_documents`."""
     options = options or PIIOptions()
+    if batch is not None:
+        return await arun_documents_batch(
+            _redaction_task(options),
+            pii_call(options, "redact"),
+            client,
+            texts,
+            ids=ids,
+            options=batch,
+            progress=progress,
+        )
     return await arun_documents(
         _redaction_task(options),
-        apii_job(client, options, "redact"),
+        pii_call(options, "redact").ajob(client),
         texts,
         ids=ids,
         max_concurrency=max_concurrency,

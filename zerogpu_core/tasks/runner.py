@@ -6,8 +6,10 @@ share one concurrency bound, so one long document does not serialise a run. A
 failed job fails its document only; the run always completes and reports every
 failure with its index and id, so callers can retry just those documents.
 
-The plan/job/finish split is what a batch-API mode needs too: it can write each
-job as a JSONL line and feed the output lines to the same ``finish``.
+A job that is one chat-completions request is a :class:`ChunkCall`: its body and
+how the reply becomes the job's result. The batch-API mode
+(:mod:`zerogpu_core.tasks.batch_mode`) writes the same bodies as JSONL lines and
+feeds the output lines to the same ``resolve`` and ``finish``.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ from typing import Any, Generic, TypeVar
 
 from tqdm.auto import tqdm
 
+from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core._exceptions import ZeroGPUError
+from zerogpu_core.types import ChatCompletion
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
     "BatchResult",
     "BatchTransformError",
+    "ChunkCall",
     "DocumentTask",
     "ItemFailure",
     "arun_documents",
@@ -53,6 +58,36 @@ class DocumentTask(Generic[J, P, R]):
 
     plan: Callable[[str], Sequence[J]]
     finish: Callable[[str, Sequence[J], Sequence[P]], R]
+
+
+@dataclass(frozen=True)
+class ChunkCall(Generic[J, P]):
+    """A job that is one chat-completions request.
+
+    Attributes:
+        body: the request body for a job (also its batch line's ``body``).
+        resolve: turns the job and its reply into the job's result (may raise for
+            unusable output).
+    """
+
+    body: Callable[[J], dict[str, Any]]
+    resolve: Callable[[J, ChatCompletion], P]
+
+    def job(self, client: ZeroGPUClient) -> Callable[[J], P]:
+        """A blocking job function sending each request with ``client``."""
+
+        def run(item: J) -> P:
+            return self.resolve(item, client.chat_completion(self.body(item)))
+
+        return run
+
+    def ajob(self, client: AsyncZeroGPUClient) -> Callable[[J], Awaitable[P]]:
+        """The async twin of :meth:`job`."""
+
+        async def run(item: J) -> P:
+            return self.resolve(item, await client.chat_completion(self.body(item)))
+
+        return run
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from zerogpu_core.tasks.redaction import (
     redact_spans,
 )
 
-# Verbatim copies of the documented payloads (CONTRACT examples/).
-EXAMPLES = Path(__file__).parent / "payloads"
+# The documented payloads (tests/examples is a copy of the contract examples).
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,239 @@
+"""Batch-API mode of the task helpers: pure planning/assembly, and equality with the
+synchronous path against the emulator (outputs are emulated)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from zerogpu_core import (
+    AsyncZeroGPUClient,
+    ContextLengthExceededError,
+    InternalServerError,
+    ZeroGPUClient,
+)
+from zerogpu_core.batch import BatchItemError, BatchJobError, BatchResult, BatchResults, load_state
+from zerogpu_core.emulator import Emulator, Fault
+from zerogpu_core.tasks import (
+    BatchAPIOptions,
+    IABOptions,
+    PIIOptions,
+    TaskOutputError,
+    aclassify_iab_documents,
+    aredact_pii_documents,
+    classify_iab_documents,
+    redact_pii_documents,
+)
+from zerogpu_core.tasks.batch_mode import assemble_batch, line_id, plan_batch
+from zerogpu_core.tasks.runner import ChunkCall, DocumentTask
+from zerogpu_core.types import ChatCompletion
+
+POLL = BatchAPIOptions(poll_interval=0.02)
+LETTER = "Hello Jane Doe, call me at 415-555-0134 or email hi@example.com."
+LONG = " ".join(
+    f"Paragraph {i}: the new smartphone camera helps fitness fans; write to jane{i}@example.com."
+    for i in range(60)
+)
+TEXTS = [
+    "The new smartphone has a brighter screen and a better camera.",
+    LETTER,
+    LONG,
+    "Grüße von Zoë Müller aus München: zoe@example.de, Straße 5. Café au lait.",
+    "東京の山田太郎さんのスマートフォンの新しいカメラ。",
+    "   ",
+]
+IDS = [f"doc-{i}" for i in range(len(TEXTS))]
+
+# A toy task: one job per word; a job's reply text is the word upper-cased.
+WORDS: DocumentTask[str, str, str] = DocumentTask(
+    plan=lambda text: text.split() if text != "unplannable" else _raise(ValueError("no plan")),
+    finish=lambda _text, _jobs, outputs: " ".join(outputs),
+)
+
+
+def _raise(error: Exception) -> list[str]:
+    raise error
+
+
+def _resolve(word: str, reply: ChatCompletion) -> str:
+    content = reply.message.content or ""
+    if content == "BAD":
+        raise TaskOutputError("unusable output")
+    return content
+
+
+WORD_CALL: ChunkCall[str, str] = ChunkCall(
+    body=lambda word: {"model": "m", "messages": [{"role": "user", "content": word}]},
+    resolve=_resolve,
+)
+
+
+def _completion(text: str) -> ChatCompletion:
+    return ChatCompletion.model_validate(
+        {"id": "c", "choices": [{"index": 0, "message": {"role": "assistant", "content": text}}]}
+    )
+
+
+def _results(outcomes: dict[str, ChatCompletion | BatchItemError]) -> BatchResults:
+    items = [
+        BatchResult(index, custom_id, *((None, o) if isinstance(o, BatchItemError) else (o, None)))
+        for index, (custom_id, o) in enumerate(outcomes.items())
+    ]
+    return BatchResults(tuple(items))
+
+
+def test_plan_builds_one_line_per_chunk_with_document_and_chunk_in_the_id() -> None:
+    plan = plan_batch(WORDS, WORD_CALL, ["a b", "", "unplannable", "c"], ["x", "y", "z", None])
+    assert plan.custom_ids == ["doc-0-chunk-0", "doc-0-chunk-1", "doc-3-chunk-0"]
+    assert [b["messages"][0]["content"] for b in plan.bodies] == ["a", "b", "c"]
+    assert line_id(12, 3) == "doc-12-chunk-3"
+    outcome = plan.run.outcome()
+    assert outcome.results == (None, "", None, None)  # blank finished, the rest pending
+    assert [(f.index, f.id, str(f.error)) for f in outcome.failures] == [(2, "z", "no plan")]
+
+
+def test_assemble_resolves_finishes_and_turns_line_errors_into_document_failures() -> None:
+    texts = ["a b", "c d", "e", "f", "g"]
+    plan = plan_batch(WORDS, WORD_CALL, texts, [f"id{i}" for i in range(5)])
+    expired = BatchItemError("batch_expired", "never ran", custom_id="doc-1-chunk-1")
+    results = _results(
+        {
+            "doc-0-chunk-0": _completion("A"),
+            "doc-0-chunk-1": _completion("B"),
+            "doc-1-chunk-0": _completion("C"),
+            "doc-1-chunk-1": expired,
+            "doc-2-chunk-0": _completion("BAD"),
+            "doc-4-chunk-0": _completion("G"),
+        }
+    )
+    outcome = assemble_batch(plan, WORD_CALL, results)
+    assert outcome.results == ("A B", None, None, None, "G")
+    failures = {f.index: f for f in outcome.failures}
+    assert sorted(failures) == [1, 2, 3]
+    assert failures[1].id == "id1"
+    assert failures[1].error is expired
+    assert isinstance(failures[2].error, TaskOutputError)
+    missing = failures[3].error
+    assert isinstance(missing, BatchItemError)
+    assert (missing.code, missing.custom_id) == ("missing_result", "doc-3-chunk-0")
+
+
+def test_options_reject_bad_poll_intervals() -> None:
+    with pytest.raises(ValueError, match="poll intervals must be positive"):
+        BatchAPIOptions(poll_interval=0)
+    with pytest.raises(ValueError, match="max_poll_interval=-1"):
+        BatchAPIOptions(max_poll_interval=-1)
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    with Emulator(api_key="test-key", batch_line_delay=0.0) as emulator:
+        yield emulator
+
+
+def _client(emu: Emulator, **kwargs: Any) -> ZeroGPUClient:
+    return ZeroGPUClient(api_key="test-key", base_url=emu.base_url, **kwargs)
+
+
+def _count(emu: Emulator, method: str, path: str) -> int:
+    return sum(1 for r in emu.requests if r.method == method and r.path == path)
+
+
+@pytest.mark.parametrize(
+    "options", [IABOptions(), IABOptions("zlm-v2-iab-classify-edge-enriched", multilingual=True)]
+)
+def test_iab_batch_equals_sync(emu: Emulator, options: IABOptions) -> None:
+    client = _client(emu)
+    sync = classify_iab_documents(client, TEXTS, options, ids=IDS)
+    batch = classify_iab_documents(client, TEXTS, options, ids=IDS, batch=POLL)
+    assert sync.failures == ()
+    assert batch == sync
+    assert batch.results[0] is not None
+    assert batch.results[0].iab_1_0
+    assert batch.results[2] is not None
+    assert batch.results[2].chunks > 1
+    assert _count(emu, "POST", "/v1/batches") == 1
+
+
+@pytest.mark.parametrize("reversible", [False, True])
+def test_pii_batch_equals_sync(emu: Emulator, reversible: bool) -> None:
+    client, options = _client(emu), PIIOptions(reversible=reversible)
+    sync = redact_pii_documents(client, TEXTS, options, ids=IDS)
+    batch = redact_pii_documents(client, TEXTS, options, ids=IDS, batch=POLL)
+    assert sync.failures == ()
+    assert batch == sync
+    long_doc, letter = batch.results[2], batch.results[1]
+    assert long_doc is not None
+    assert long_doc.chunks > 1
+    assert letter is not None
+    assert "Jane Doe" not in letter.text
+    assert letter.spans
+    assert bool(letter.mapping) is reversible
+
+
+async def test_async_twins_equal_sync(emu: Emulator) -> None:
+    client = _client(emu)
+    async with AsyncZeroGPUClient(api_key="test-key", base_url=emu.base_url) as aclient:
+        iab = await aclassify_iab_documents(aclient, TEXTS, ids=IDS, batch=POLL)
+        pii = await aredact_pii_documents(aclient, TEXTS, ids=IDS, batch=POLL)
+    assert iab == classify_iab_documents(client, TEXTS, ids=IDS)
+    assert pii == redact_pii_documents(client, TEXTS, ids=IDS)
+
+
+def test_failures_match_sync_with_line_errors_as_causes(emu: Emulator) -> None:
+    # A budget above the model's limit makes the server reject the long chunk.
+    options = PIIOptions(max_chunk_tokens=5000)
+    texts = [LETTER, LONG, "fine text"]
+    sync = redact_pii_documents(_client(emu), texts, options, ids=["a", "b", "c"])
+    batch = redact_pii_documents(_client(emu), texts, options, ids=["a", "b", "c"], batch=POLL)
+    assert batch.results == sync.results
+    assert [(f.index, f.id) for f in batch.failures] == [(f.index, f.id) for f in sync.failures]
+    assert [(f.index, f.id) for f in batch.failures] == [(1, "b")]
+    assert isinstance(sync.failures[0].error, ContextLengthExceededError)
+    cause = batch.failures[0].error
+    assert isinstance(cause, BatchItemError)
+    assert cause.code == "context_length_exceeded"
+    assert cause.custom_id == "doc-1-chunk-0"
+
+
+def test_planning_failures_and_blank_inputs_need_no_job(emu: Emulator) -> None:
+    options = IABOptions("zlm-v1-iab-domain-classifier")
+    texts = ["not a domain at all", "   "]
+    batch = classify_iab_documents(_client(emu), texts, options, batch=POLL)
+    sync = classify_iab_documents(_client(emu), texts, options)
+    assert batch.results == sync.results
+    assert [(f.index, type(f.error)) for f in batch.failures] == [(0, ValueError)]
+    assert _count(emu, "POST", "/v1/files") == 0
+
+
+def test_upload_fault_is_retried_by_the_core(emu: Emulator) -> None:
+    emu.faults.add(Fault(status=503, path="/v1/files", headers={"Retry-After": "0"}))
+    batch = classify_iab_documents(_client(emu), TEXTS[:2], batch=POLL)
+    assert batch.failures == ()
+    assert _count(emu, "POST", "/v1/files") == 2
+
+
+def test_resume_after_a_crash_between_upload_and_create(emu: Emulator, tmp_path: Path) -> None:
+    state = tmp_path / "job.json"
+    options = BatchAPIOptions(state_path=state, poll_interval=0.02)
+    emu.faults.add(Fault(status=500, path="/v1/batches"))
+    with pytest.raises(InternalServerError):
+        redact_pii_documents(_client(emu, max_retries=0), TEXTS, ids=IDS, batch=options)
+    assert [part.status for part in load_state(state).parts] == ["uploaded"]
+
+    resumed = redact_pii_documents(_client(emu), TEXTS, ids=IDS, batch=options)
+    again = redact_pii_documents(_client(emu), TEXTS, ids=IDS, batch=options)
+
+    assert resumed == again == redact_pii_documents(_client(emu), TEXTS, ids=IDS)
+    assert _count(emu, "POST", "/v1/files") == 1  # neither run uploaded again
+    assert _count(emu, "POST", "/v1/batches") == 2  # the failed create, then one batch
+
+
+def test_a_state_file_of_other_documents_is_refused(emu: Emulator, tmp_path: Path) -> None:
+    options = BatchAPIOptions(state_path=tmp_path / "job.json", poll_interval=0.02)
+    classify_iab_documents(_client(emu), TEXTS[:1], batch=options)
+    with pytest.raises(BatchJobError, match="do not match the job's custom ids"):
+        classify_iab_documents(_client(emu), TEXTS[:2], batch=options)

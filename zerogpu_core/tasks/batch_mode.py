@@ -1,0 +1,216 @@
+"""Batch-API mode of the document runner: the same plan, requests and finish, as one job.
+
+Every chunk the synchronous runner would send becomes one JSONL line whose custom
+id encodes its document and chunk (``doc-3-chunk-0``). The job runs through
+:class:`~zerogpu_core.batch.BatchRunner`; each output line goes through the same
+``resolve`` and each document through the same ``finish`` as in the synchronous
+path, so results, metadata and failures are the same. A line the server failed
+(a :class:`~zerogpu_core.batch.BatchItemError`) fails its document, with the
+document's index and id, exactly like an API error does synchronously.
+
+Errors of the job itself (validation, a rejected create, the connection) are
+raised: they concern no single document.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
+from zerogpu_core.batch import AsyncBatchRunner, BatchItemError, BatchResults, BatchRunner
+from zerogpu_core.tasks.runner import BatchResult, ChunkCall, DocumentTask, _bar, _check, _Run
+
+__all__ = [
+    "BatchAPIOptions",
+    "BatchPlan",
+    "arun_documents_batch",
+    "assemble_batch",
+    "line_id",
+    "plan_batch",
+    "run_documents_batch",
+]
+
+J = TypeVar("J")
+P = TypeVar("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class BatchAPIOptions:
+    """How a job runs on the Batch API.
+
+    Attributes:
+        state_path: where the job is saved after every step. If the file exists,
+            the job in it is resumed (nothing is submitted twice) and must have been
+            built from the same requests; use a new path for new inputs.
+        poll_interval: first delay between status polls, in seconds.
+        max_poll_interval: cap of the delay, which grows between polls.
+    """
+
+    state_path: str | os.PathLike[str] | None = None
+    poll_interval: float = 5.0
+    max_poll_interval: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.poll_interval <= 0 or self.max_poll_interval <= 0:
+            raise ValueError(
+                f"batch poll intervals must be positive, got poll_interval="
+                f"{self.poll_interval} and max_poll_interval={self.max_poll_interval}"
+            )
+
+    def _runner_options(self, show_progress: bool) -> dict[str, Any]:
+        return {
+            "poll_interval": self.poll_interval,
+            "max_poll_interval": self.max_poll_interval,
+            "show_progress": show_progress,
+        }
+
+    def _saved(self) -> Path | None:
+        path = None if self.state_path is None else Path(self.state_path)
+        return path if path is not None and path.exists() else None
+
+    def runner(self, client: ZeroGPUClient, *, show_progress: bool = False) -> BatchRunner:
+        """A new runner, or the runner of the job saved at ``state_path``."""
+        options = self._runner_options(show_progress)
+        saved = self._saved()
+        if saved is not None:
+            return BatchRunner.resume(client, saved, **options)
+        return BatchRunner(client, state_path=self.state_path, **options)
+
+    def async_runner(
+        self, client: AsyncZeroGPUClient, *, show_progress: bool = False
+    ) -> AsyncBatchRunner:
+        """The async twin of :meth:`runner`."""
+        options = self._runner_options(show_progress)
+        saved = self._saved()
+        if saved is not None:
+            return AsyncBatchRunner.resume(client, saved, **options)
+        return AsyncBatchRunner(client, state_path=self.state_path, **options)
+
+
+def line_id(document: int, chunk: int) -> str:
+    """The custom id of a document's chunk: ``doc-<document>-chunk-<chunk>``."""
+    return f"doc-{document}-chunk-{chunk}"
+
+
+@dataclass
+class BatchPlan(Generic[J, P, R]):
+    """The lines of a job and the bookkeeping to turn their results into documents.
+
+    Attributes:
+        run: results and failures so far (planning failures, documents without jobs).
+        jobs: the jobs of every document that has lines.
+        custom_ids: one per line, in line order.
+        bodies: the lines' chat-completions bodies.
+    """
+
+    run: _Run[J, P, R]
+    jobs: dict[int, Sequence[J]] = field(default_factory=dict)
+    custom_ids: list[str] = field(default_factory=list)
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+
+
+def plan_batch(
+    task: DocumentTask[J, P, R],
+    call: ChunkCall[J, P],
+    texts: Sequence[str],
+    ids: Sequence[str | None] | None = None,
+) -> BatchPlan[J, P, R]:
+    """Plan every document and build one line per job (pure: no I/O).
+
+    A document whose planning fails is recorded as a failure, one without jobs
+    (blank) is finished at once, as in the synchronous runner.
+    """
+    doc_ids = _check(texts, ids, 1)
+    plan: BatchPlan[J, P, R] = BatchPlan(_Run(task, texts, doc_ids, _bar(len(texts), False, "")))
+    for index in range(len(texts)):
+        jobs = plan.run.plan(index)
+        if jobs is None:
+            continue
+        if not jobs:
+            plan.run.finish(index, jobs, [])
+            continue
+        plan.jobs[index] = jobs
+        for position, job in enumerate(jobs):
+            plan.custom_ids.append(line_id(index, position))
+            plan.bodies.append(call.body(job))
+    return plan
+
+
+def assemble_batch(
+    plan: BatchPlan[J, P, R], call: ChunkCall[J, P], results: BatchResults
+) -> BatchResult[R]:
+    """Resolve every line's completion and finish every document (pure).
+
+    A document fails with the first failed line's :class:`BatchItemError`, or
+    with the error ``resolve`` or ``finish`` raised.
+    """
+    by_id = {item.custom_id: item for item in results}
+    for index, jobs in plan.jobs.items():
+        outputs: list[P] = []
+        for position, job in enumerate(jobs):
+            custom_id = line_id(index, position)
+            item = by_id.get(custom_id)
+            if item is None or item.completion is None:
+                plan.run.fail(index, _line_error(item.error if item else None, custom_id))
+                break
+            try:
+                outputs.append(call.resolve(job, item.completion))
+            except Exception as exc:
+                plan.run.fail(index, exc)
+                break
+        else:
+            plan.run.finish(index, jobs, outputs)
+    return plan.run.outcome()
+
+
+def _line_error(error: BatchItemError | None, custom_id: str) -> BatchItemError:
+    return error or BatchItemError("missing_result", "no result line", custom_id=custom_id)
+
+
+def run_documents_batch(
+    task: DocumentTask[J, P, R],
+    call: ChunkCall[J, P],
+    client: ZeroGPUClient,
+    texts: Sequence[str],
+    *,
+    ids: Sequence[str | None] | None = None,
+    options: BatchAPIOptions | None = None,
+    progress: bool = False,
+) -> BatchResult[R]:
+    """Process many documents as one Batch API job; blocks until it is done.
+
+    Never raises for a failed document (see :func:`~.runner.run_documents`).
+
+    Raises:
+        BatchJobError: when the job itself cannot run (see :mod:`zerogpu_core.batch`).
+        ZeroGPUError: API errors of the job's own calls, after the client's retries.
+    """
+    plan = plan_batch(task, call, texts, ids)
+    if not plan.bodies:
+        return plan.run.outcome()
+    runner = (options or BatchAPIOptions()).runner(client, show_progress=progress)
+    return assemble_batch(plan, call, runner.run(plan.bodies, custom_ids=plan.custom_ids))
+
+
+async def arun_documents_batch(
+    task: DocumentTask[J, P, R],
+    call: ChunkCall[J, P],
+    client: AsyncZeroGPUClient,
+    texts: Sequence[str],
+    *,
+    ids: Sequence[str | None] | None = None,
+    options: BatchAPIOptions | None = None,
+    progress: bool = False,
+) -> BatchResult[R]:
+    """Async :func:`run_documents_batch`."""
+    plan = plan_batch(task, call, texts, ids)
+    if not plan.bodies:
+        return plan.run.outcome()
+    runner = (options or BatchAPIOptions()).async_runner(client, show_progress=progress)
+    results = await runner.run(plan.bodies, custom_ids=plan.custom_ids)
+    return assemble_batch(plan, call, results)
