@@ -22,7 +22,16 @@ from typing import Any, Generic, TypeVar
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.batch import AsyncBatchRunner, BatchItemError, BatchResults, BatchRunner
-from zerogpu_core.tasks.runner import BatchResult, ChunkCall, DocumentTask, _bar, _check, _Run
+from zerogpu_core.tasks.runner import (
+    BatchResult,
+    ChunkCall,
+    DocumentTask,
+    _bar,
+    _check,
+    _Run,
+    arun_documents,
+    run_documents,
+)
 
 __all__ = [
     "BatchAPIOptions",
@@ -214,3 +223,59 @@ async def arun_documents_batch(
     runner = (options or BatchAPIOptions()).async_runner(client, show_progress=progress)
     results = await runner.run(plan.bodies, custom_ids=plan.custom_ids)
     return assemble_batch(plan, call, results)
+
+
+def process_documents(
+    task: DocumentTask[J, P, R],
+    call: ChunkCall[J, P],
+    client: ZeroGPUClient,
+    texts: Sequence[str],
+    *,
+    ids: Sequence[str | None] | None,
+    max_concurrency: int,
+    progress: bool,
+    batch: BatchAPIOptions | None,
+    desc: str,
+) -> BatchResult[R]:
+    """Concurrent requests, or one Batch API job when ``batch`` is given."""
+    if batch is not None:
+        return run_documents_batch(
+            task, call, client, texts, ids=ids, options=batch, progress=progress
+        )
+    return run_documents(
+        task,
+        call.job(client),
+        texts,
+        ids=ids,
+        max_concurrency=max_concurrency,
+        progress=progress,
+        desc=desc,
+    )
+
+
+async def aprocess_documents(
+    task: DocumentTask[J, P, R],
+    call: ChunkCall[J, P],
+    client: AsyncZeroGPUClient,
+    texts: Sequence[str],
+    *,
+    ids: Sequence[str | None] | None,
+    max_concurrency: int,
+    progress: bool,
+    batch: BatchAPIOptions | None,
+    desc: str,
+) -> BatchResult[R]:
+    """Async :func:`process_documents`."""
+    if batch is not None:
+        return await arun_documents_batch(
+            task, call, client, texts, ids=ids, options=batch, progress=progress
+        )
+    return await arun_documents(
+        task,
+        call.ajob(client),
+        texts,
+        ids=ids,
+        max_concurrency=max_concurrency,
+        progress=progress,
+        desc=desc,
+    )

@@ -19,16 +19,14 @@ from pydantic import BaseModel, ConfigDict
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.catalog import require_kind
 from zerogpu_core.tasks._payload import extract_payload
-from zerogpu_core.tasks.batch_mode import BatchAPIOptions, arun_documents_batch, run_documents_batch
+from zerogpu_core.tasks.batch_mode import BatchAPIOptions, aprocess_documents, process_documents
 from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
 from zerogpu_core.tasks.runner import (
     DEFAULT_MAX_CONCURRENCY,
     BatchResult,
     ChunkCall,
     DocumentTask,
-    arun_documents,
     arun_one,
-    run_documents,
     run_one,
 )
 from zerogpu_core.types import ChatCompletion
@@ -362,23 +360,15 @@ def classify_iab_documents(
     (``max_concurrency`` does not apply); the results are the same.
     """
     options = options or IABOptions()
-    if batch is not None:
-        return run_documents_batch(
-            _task(options),
-            iab_call(options),
-            client,
-            texts,
-            ids=ids,
-            options=batch,
-            progress=progress,
-        )
-    return run_documents(
+    return process_documents(
         _task(options),
-        iab_call(options).job(client),
+        iab_call(options),
+        client,
         texts,
         ids=ids,
         max_concurrency=max_concurrency,
         progress=progress,
+        batch=batch,
         desc="IAB classification",
     )
 
@@ -395,22 +385,14 @@ async def aclassify_iab_documents(
 ) -> BatchResult[IABResult]:
     """Async :func:`classify_iab_documents`."""
     options = options or IABOptions()
-    if batch is not None:
-        return await arun_documents_batch(
-            _task(options),
-            iab_call(options),
-            client,
-            texts,
-            ids=ids,
-            options=batch,
-            progress=progress,
-        )
-    return await arun_documents(
+    return await aprocess_documents(
         _task(options),
-        iab_call(options).ajob(client),
+        iab_call(options),
+        client,
         texts,
         ids=ids,
         max_concurrency=max_concurrency,
         progress=progress,
+        batch=batch,
         desc="IAB classification",
     )

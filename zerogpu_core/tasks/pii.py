@@ -16,7 +16,7 @@ from typing import Any, Literal
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.catalog import require_kind
 from zerogpu_core.tasks._payload import TaskOutputError, extract_payload
-from zerogpu_core.tasks.batch_mode import BatchAPIOptions, arun_documents_batch, run_documents_batch
+from zerogpu_core.tasks.batch_mode import BatchAPIOptions, aprocess_documents, process_documents
 from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
 from zerogpu_core.tasks.redaction import (
     PIISpan,
@@ -32,9 +32,7 @@ from zerogpu_core.tasks.runner import (
     BatchResult,
     ChunkCall,
     DocumentTask,
-    arun_documents,
     arun_one,
-    run_documents,
     run_one,
 )
 from zerogpu_core.types import ChatCompletion
@@ -370,23 +368,15 @@ def redact_pii_documents(
     (``max_concurrency`` does not apply); the results are the same.
     """
     options = options or PIIOptions()
-    if batch is not None:
-        return run_documents_batch(
-            _redaction_task(options),
-            pii_call(options, "redact"),
-            client,
-            texts,
-            ids=ids,
-            options=batch,
-            progress=progress,
-        )
-    return run_documents(
+    return process_documents(
         _redaction_task(options),
-        pii_call(options, "redact").job(client),
+        pii_call(options, "redact"),
+        client,
         texts,
         ids=ids,
         max_concurrency=max_concurrency,
         progress=progress,
+        batch=batch,
         desc="Redacting PII",
     )
 
@@ -403,22 +393,14 @@ async def aredact_pii_documents(
 ) -> BatchResult[PIIResult]:
     """Async :func:`redact_pii_documents`."""
     options = options or PIIOptions()
-    if batch is not None:
-        return await arun_documents_batch(
-            _redaction_task(options),
-            pii_call(options, "redact"),
-            client,
-            texts,
-            ids=ids,
-            options=batch,
-            progress=progress,
-        )
-    return await arun_documents(
+    return await aprocess_documents(
         _redaction_task(options),
-        pii_call(options, "redact").ajob(client),
+        pii_call(options, "redact"),
+        client,
         texts,
         ids=ids,
         max_concurrency=max_concurrency,
         progress=progress,
+        batch=batch,
         desc="Redacting PII",
     )
