@@ -42,7 +42,7 @@ from zerogpu_core.batch import BatchItemError, BatchResults
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.structured_output import json_schema_response_format
 from zerogpu_core.tasks import BatchAPIOptions, BatchTransformError, ItemFailure
-from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param
+from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param, tool_names
 from zerogpu_core.types import ChatCompletion
 
 __all__ = ["ChatZeroGPU", "batch_messages"]
@@ -393,7 +393,7 @@ class ChatZeroGPU(KeylessPickle, BaseChatModel):
             **kwargs: other request fields to bind.
         """
         formatted = [convert_to_openai_tool(tool, strict=strict) for tool in tools]
-        names = [tool["function"]["name"] for tool in formatted]
+        names = tool_names(formatted)
         choice = tool_choice_param(tool_choice, names)
         if choice is not None:
             kwargs["tool_choice"] = choice

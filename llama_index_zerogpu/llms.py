@@ -41,7 +41,7 @@ from zerogpu_core import DEFAULT_TIMEOUT, catalog
 from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.structured_output import json_schema_response_format
-from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param
+from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param, tool_names
 
 if TYPE_CHECKING:
     from llama_index.core.program.utils import FlexibleModel
@@ -245,9 +245,7 @@ class ZeroGPU(KeylessPickle, FunctionCallingLLM):
         if user_msg is not None:
             messages.append(user_msg)
         specs = [tool_to_wire(tool) for tool in tools]
-        choice = tool_choice_param(
-            tool_choice, [s["function"]["name"] for s in specs], required=tool_required
-        )
+        choice = tool_choice_param(tool_choice, tool_names(specs), required=tool_required)
         chat_kwargs: dict[str, Any] = {"messages": messages, **kwargs}
         if specs:
             chat_kwargs.update(

@@ -11,11 +11,37 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["ToolChoiceInput", "tool_choice_param"]
+__all__ = ["ToolChoiceInput", "tool_choice_param", "tool_names"]
 
 ToolChoiceInput = str | bool | Mapping[str, Any] | None
 
 _KEYWORDS = {"auto": "auto", "none": "none", "required": "required", "any": "required"}
+
+
+def tool_names(tools: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The function names of OpenAI-format tools, checked before anything is sent.
+
+    Raises:
+        ValueError: naming the position of a tool that is not a function with a
+            non-empty name and an object ``parameters`` schema (when given).
+    """
+    names = []
+    for position, tool in enumerate(tools):
+        function = tool.get("function") if isinstance(tool, Mapping) else None
+        name = function.get("name") if isinstance(function, Mapping) else None
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(
+                f"tools[{position}] has no function name; expected "
+                '{"type": "function", "function": {"name": ..., "parameters": {...}}}.'
+            )
+        parameters = function.get("parameters") if isinstance(function, Mapping) else None
+        if parameters is not None and not isinstance(parameters, Mapping):
+            raise ValueError(
+                f"tools[{position}] ({name!r}) has parameters of type "
+                f"{type(parameters).__name__}; a JSON Schema object is required."
+            )
+        names.append(name)
+    return names
 
 
 def tool_choice_param(

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param
+from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param, tool_names
 
 FORCED_ADD = {"type": "function", "function": {"name": "add"}}
 
@@ -50,3 +50,36 @@ def test_unknown_tool_name_fails() -> None:
 def test_malformed_mapping_fails() -> None:
     with pytest.raises(ValueError, match="tool_choice must be"):
         tool_choice_param({"type": "tool", "name": "add"}, ["add"])
+
+
+@pytest.mark.parametrize(
+    ("tools", "message"),
+    [
+        ([{"type": "function", "function": {}}], r"tools\[0\] has no function name"),
+        ([{"type": "function"}], r"tools\[0\] has no function name"),
+        (
+            [
+                {"type": "function", "function": {"name": "ok"}},
+                {"type": "function", "function": {"name": " "}},
+            ],
+            r"tools\[1\] has no function name",
+        ),
+        (
+            [{"type": "function", "function": {"name": "f", "parameters": "x"}}],
+            r"tools\[0\] \('f'\) has parameters of type str",
+        ),
+    ],
+)
+def test_malformed_tools_are_refused_before_sending(
+    tools: list[dict[str, Any]], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        tool_names(tools)
+
+
+def test_tool_names_in_order() -> None:
+    tools = [
+        {"type": "function", "function": {"name": "a", "parameters": {"type": "object"}}},
+        {"type": "function", "function": {"name": "b"}},
+    ]
+    assert tool_names(tools) == ["a", "b"]
