@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := zerogpu_core langchain_zerogpu llama_index_zerogpu
 
-.PHONY: install demo test lint typecheck docs pytest cassettes clean
+.PHONY: install demo test lint typecheck docs pytest cassettes bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,5 +41,19 @@ test: lint typecheck docs pytest
 cassettes: $(STAMP)
 	$(BIN)/pytest --record-mode=rewrite -p no:randomly
 
+# Benchmarks against ChatOpenAI, OpenAILike, bare httpx and the official
+# langchain-zerogpu (its own venv: it installs a package of the same import name).
+# Writes benchmarks/RESULTS.md and docs/assets/benchmarks.svg; about 10 minutes.
+BENCH_VENV := .venv-bench-official
+
+$(BENCH_VENV)/.installed:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet "langchain-zerogpu==1.2.0"
+	touch $@
+
+bench: $(STAMP) $(BENCH_VENV)/.installed
+	$(BIN)/python -m pip install --quiet --group bench
+	$(BIN)/python -m benchmarks.run --official-python $(BENCH_VENV)/bin/python
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache site
+	rm -rf $(BENCH_VENV) $(VENV) .mypy_cache .ruff_cache .pytest_cache site

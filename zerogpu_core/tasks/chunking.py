@@ -90,6 +90,9 @@ def split_text(text: str, max_tokens: int) -> list[TextChunk]:
     """
     if max_tokens < 1:
         raise ValueError(f"max_tokens must be at least 1, got {max_tokens}")
+    if len(text) <= max_tokens:
+        # No character costs more than a token, so short texts skip the per-character scan.
+        return [TextChunk(0, text)] if text else []
     limit = max_tokens * CHARS_PER_TOKEN
     prefix = [0, *accumulate(_cost(c) for c in text)]
     chunks: list[TextChunk] = []

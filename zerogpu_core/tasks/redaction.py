@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -179,11 +179,26 @@ def merge_overlaps(spans: Iterable[PIISpan]) -> list[PIISpan]:
     return merged
 
 
-def _bounded(value: str) -> re.Pattern[str]:
-    # A detected "Al" must not mask the "Al" in "Also": respect word edges.
-    left = r"(?<!\w)" if value[:1].isalnum() else ""
-    right = r"(?!\w)" if value[-1:].isalnum() else ""
-    return re.compile(left + re.escape(value) + right)
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _bounded(text: str, value: str) -> Iterator[tuple[int, int]]:
+    """Non-overlapping occurrences of ``value`` in ``text`` that respect word edges.
+
+    A detected "Al" must not mask the "Al" in "Also". ``str.find`` instead of a
+    compiled pattern: every value is new, so a regex per value defeats the cache.
+    """
+    edge_left, edge_right = value[:1].isalnum(), value[-1:].isalnum()
+    start = text.find(value)
+    while start >= 0:
+        end = start + len(value)
+        inside_word = (edge_left and start > 0 and _is_word(text[start - 1])) or (
+            edge_right and end < len(text) and _is_word(text[end])
+        )
+        if not inside_word:
+            yield start, end
+        start = text.find(value, start + 1 if inside_word else end)
 
 
 def find_occurrences(
@@ -200,9 +215,9 @@ def find_occurrences(
     for value, origin in detected.items():
         if not value.strip():
             continue
-        for match in _bounded(value).finditer(text):
-            if not any(a < match.end() and match.start() < b for a, b in exclude):
-                found.append(replace(origin, start=match.start(), end=match.end(), inferred=True))
+        for start, end in _bounded(text, value):
+            if not any(a < end and start < b for a, b in exclude):
+                found.append(replace(origin, start=start, end=end, inferred=True))
     return found
 
 

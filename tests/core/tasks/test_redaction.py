@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from zerogpu_core.tasks import TaskOutputError, deanonymize, parse_pii_payload
 from zerogpu_core.tasks.redaction import (
     PIISpan,
     Placeholders,
     RawEntity,
+    _bounded,
     find_occurrences,
     locate_entity,
     merge_overlaps,
@@ -130,3 +134,14 @@ def test_span_json_never_holds_the_value() -> None:
         "placeholder": "[EMAIL_1]",
         "inferred": True,
     }
+
+
+@given(
+    st.text(alphabet="ab _.-é1", max_size=40),
+    st.text(alphabet="ab _.-é1", min_size=1, max_size=4),
+)
+def test_bounded_occurrences_match_the_word_edge_regex(text: str, value: str) -> None:
+    left = r"(?<!\w)" if value[:1].isalnum() else ""
+    right = r"(?!\w)" if value[-1:].isalnum() else ""
+    expected = [m.span() for m in re.finditer(left + re.escape(value) + right, text)]
+    assert list(_bounded(text, value)) == expected

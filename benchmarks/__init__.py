@@ -1,0 +1,1 @@
+"""`make bench`: the benchmark suite (run with ``python -m benchmarks.run``)."""

@@ -1,0 +1,94 @@
+"""Import time and peak memory, each measured in a fresh interpreter.
+
+Run as ``python -m benchmarks.footprint BASE_URL KEY KIND N`` it is the memory
+probe: it transforms ``N`` documents and prints its resident-set peak as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tracemalloc
+from collections.abc import Sequence
+
+__all__ = ["import_times", "peak_memory"]
+
+_IMPORT = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+
+
+def import_times(
+    interpreters: dict[str, tuple[str, str]], *, rounds: int, seed: int = 0
+) -> dict[str, float]:
+    """Median import seconds per label; values are ``(python, module)``, interleaved."""
+    samples: dict[str, list[float]] = {label: [] for label in interpreters}
+    order = list(interpreters)
+    shuffle = random.Random(seed)
+    for _ in range(rounds):
+        shuffle.shuffle(order)
+        for label in order:
+            python, module = interpreters[label]
+            # -I: no user site or PYTHONPATH; cwd / is outside the repository so the
+            # official venv cannot pick up our same-named package.
+            out = subprocess.run(
+                [python, "-I", "-c", _IMPORT.format(module=module)],
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd="/",
+            )
+            samples[label].append(float(out.stdout))
+    return {label: statistics.median(values) for label, values in samples.items()}
+
+
+def peak_memory(base_url: str, api_key: str, kind: str, documents: int) -> dict[str, float]:
+    """Run the probe in a fresh interpreter; returns heap growth and RSS peak in MiB."""
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.footprint", base_url, api_key, kind, str(documents)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, float] = json.loads(out.stdout)
+    return result
+
+
+def _max_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _probe(argv: Sequence[str]) -> None:
+    from benchmarks.corpus import corpus
+    from langchain_zerogpu import ZeroGPUIABClassifier, ZeroGPUPIIRedactor
+
+    base_url, api_key, kind, size = argv
+    cls = ZeroGPUIABClassifier if kind == "iab" else ZeroGPUPIIRedactor
+    transformer = cls(base_url=base_url, api_key=api_key)
+    documents = corpus(int(size))
+    transformer.transform_documents(documents[:10])  # client, pools and caches
+    # The RSS peak alone can hide the run under an earlier, freed import-time peak;
+    # tracemalloc's peak is the Python heap growth of the run itself.
+    tracemalloc.start()
+    start, _ = tracemalloc.get_traced_memory()
+    out = transformer.transform_documents(documents)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    if len(out) != len(documents):
+        raise AssertionError("documents were lost")
+    result_bytes = sum(len(d.page_content) for d in out)
+    print(
+        json.dumps(
+            {
+                "heap_growth_mib": (peak - start) / 2**20,
+                "rss_peak_mib": _max_rss_mib(),
+                "output_text_mib": result_bytes / 2**20,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    _probe(sys.argv[1:])

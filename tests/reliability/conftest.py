@@ -1,0 +1,31 @@
+"""Fixtures of the reliability suite: a fresh emulator and a short backoff."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+
+import pytest
+
+from tests.reliability._faults import API_KEY
+from zerogpu_core import _base_client
+from zerogpu_core._retry import RetryPolicy
+from zerogpu_core.emulator import Emulator
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with Emulator(api_key=API_KEY) as emu:
+        yield emu
+
+
+@pytest.fixture
+def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Backoff of milliseconds instead of half a second for faults without Retry-After
+    (dropped connections, timeouts), so thousands of faults fit in seconds. Clients
+    built after this fixture get the policy; the retry logic itself is unchanged."""
+    monkeypatch.setattr(
+        _base_client,
+        "RetryPolicy",
+        functools.partial(RetryPolicy, initial_delay=0.001, max_delay=0.01),
+    )
