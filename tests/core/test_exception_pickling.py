@@ -56,3 +56,18 @@ def test_other_errors_round_trip(error: Exception) -> None:
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is type(error)
     assert str(copy) == str(error)
+
+
+def test_batch_job_errors_round_trip() -> None:
+    from zerogpu_core.batch import BatchCreateError, BatchValidationError, LineIssue
+
+    cause = error_from_body(400, {"error": {"message": "Line 3 is missing body", "line": 3}})
+    errors: list[Exception] = [
+        BatchValidationError([LineIssue(line=2, message="Line 2 is missing custom_id")]),
+        BatchCreateError(cause, part=1, index=2, custom_id="req-2"),
+    ]
+    for error in errors:
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error)
+        assert str(copy) == str(error)
+        assert copy.line == error.line  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from zerogpu_core._exceptions import APIStatusError, ZeroGPUError
 from zerogpu_core.batch.jsonl import LineIssue
@@ -31,6 +32,10 @@ class BatchValidationError(BatchJobError, ValueError):
         more = len(self.issues) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
         super().__init__(f"{self.issues[0].message}{suffix}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its fields so it survives a trip through a worker process.
+        return (type(self), (self.issues,))
 
 
 class BatchCreateError(BatchJobError):
@@ -66,6 +71,16 @@ class BatchCreateError(BatchJobError):
             f"The server rejected batch part {part} at create: {cause.detail_message}{where}"
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        fields = {"part": self.part, "index": self.index, "custom_id": self.custom_id}
+        return (_rebuild_create_error, (type(self), self.cause, fields))
+
 
 class BatchTimeoutError(BatchJobError):
     """``wait`` gave up before every batch of the job was terminal; the job goes on."""
+
+
+def _rebuild_create_error(
+    cls: type[BatchCreateError], cause: APIStatusError, fields: dict[str, Any]
+) -> BatchCreateError:
+    return cls(cause, **fields)
