@@ -32,7 +32,7 @@ from benchmarks.harness import Contender, Remote, Sample, Stats, interleave
 from benchmarks.throughput import LOOP_DOCUMENTS, transformer_contenders
 
 ROOT = Path(__file__).resolve().parent.parent
-API_KEY = "zgpu-api-bench-key"  # the official package insists on the zgpu-api- prefix
+API_KEY = "zgpu-api-fake-bench-key"  # the official package insists on the zgpu-api- prefix
 LATENCY = 0.020
 TARGET_FLOOR_RATIO = 1.5
 TARGET_EFFICIENCY = 0.85

@@ -7,7 +7,6 @@ only turns ``Document`` objects into texts and results back into new copies.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,8 +48,6 @@ __all__ = [
     "ZeroGPUPIIRedactor",
     "deanonymize",
 ]
-
-logger = logging.getLogger(__name__)
 
 
 class _ZeroGPUTaskClient(KeylessPickle, BaseModel):
@@ -268,11 +265,7 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient
                 _with_metadata(document, self.metadata_key, metadata, page_content=result.text)
             )
             mappings.append(dict(result.mapping))
-        if self.on_failure == "raise":
-            outcome.raise_for_failures(out)
-        for failure in outcome.failures:
-            logger.warning("Dropped a document that could not be redacted: %s", failure.describe())
-        kept = [d for d in out if d is not None]
+        kept = outcome.drop_failed(out, on_failure=self.on_failure)
         return PIIRedaction(kept, mappings, list(outcome.failures))
 
     def redact_documents(self, documents: Sequence[Document]) -> PIIRedaction:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Literal
 
 from llama_index.core.bridge.pydantic import Field, model_validator
@@ -22,8 +21,6 @@ from zerogpu_core.tasks import (
 )
 
 __all__ = ["ZeroGPUPIINodePostprocessor"]
-
-logger = logging.getLogger(__name__)
 
 
 class ZeroGPUPIINodePostprocessor(ZeroGPUTaskSettings, BaseNodePostprocessor):
@@ -87,11 +84,7 @@ class ZeroGPUPIINodePostprocessor(ZeroGPUTaskSettings, BaseNodePostprocessor):
             None if copy is None else NodeWithScore(node=copy, score=original.score)
             for original, copy in zip(nodes, copies, strict=True)
         ]
-        if self.on_failure == "raise":
-            outcome.raise_for_failures(out, noun="node")
-        for failure in outcome.failures:
-            logger.warning("Dropped a node that could not be masked: %s", failure.describe())
-        return [n for n in out if n is not None]
+        return outcome.drop_failed(out, on_failure=self.on_failure, noun="node", action="masked")
 
     def _postprocess_nodes(
         self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -27,8 +26,6 @@ from zerogpu_core.tasks import (
 )
 
 __all__ = ["ZeroGPUPIIRedactor"]
-
-logger = logging.getLogger(__name__)
 
 
 class ZeroGPUPIIRedactor(ZeroGPUTaskSettings, BatchModeSettings, TransformComponent):
@@ -83,11 +80,7 @@ class ZeroGPUPIIRedactor(ZeroGPUTaskSettings, BatchModeSettings, TransformCompon
 
     def _finish(self, nodes: Sequence[BaseNode], outcome: BatchResult[PIIResult]) -> list[BaseNode]:
         out = redacted_nodes(nodes, outcome, metadata_key=self.metadata_key)
-        if self.on_failure == "raise":
-            outcome.raise_for_failures(out, noun="node")
-        for failure in outcome.failures:
-            logger.warning("Dropped a node that could not be redacted: %s", failure.describe())
-        return [node for node in out if node is not None]
+        return outcome.drop_failed(out, on_failure=self.on_failure, noun="node")
 
     def __call__(self, nodes: Sequence[BaseNode], **kwargs: Any) -> list[BaseNode]:
         """Redacted copies of ``nodes`` in order."""

@@ -15,6 +15,7 @@ feeds the output lines to the same ``resolve`` and ``finish``.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -45,6 +46,9 @@ _LISTED_FAILURES = 3
 J = TypeVar("J")
 P = TypeVar("P")
 R = TypeVar("R")
+T = TypeVar("T")
+
+logger = logging.getLogger("zerogpu_core.tasks")
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,31 @@ class BatchResult(Generic[R]):
             raise BatchTransformError(
                 self.results if results is None else results, self.failures, noun
             )
+
+    def drop_failed(
+        self,
+        converted: Sequence[T | None],
+        *,
+        on_failure: str,
+        noun: str = "document",
+        action: str = "redacted",
+    ) -> list[T]:
+        """Apply a raise/drop failure policy to the adapter's converted results.
+
+        Args:
+            converted: one item per input, ``None`` where the input failed.
+            on_failure: ``"raise"`` raises :class:`BatchTransformError` carrying
+                ``converted``; anything else logs each failure and leaves it out.
+            noun: what the inputs are called in messages.
+            action: what could not be done to a dropped input, for the log line.
+        """
+        if on_failure == "raise":
+            self.raise_for_failures(converted, noun=noun)
+        for failure in self.failures:
+            logger.warning(
+                "Dropped a %s that could not be %s: %s", noun, action, failure.describe()
+            )
+        return [item for item in converted if item is not None]
 
 
 def run_one(task: DocumentTask[J, P, R], job: Callable[[J], P], text: str) -> R:

@@ -141,3 +141,16 @@ def test_error_carries_results_and_failures_and_pickles() -> None:
     assert copy.failed_ids == error.failed_ids
     assert failures[0].to_metadata() == {"type": "RuntimeError", "message": "e1"}
     BatchResult(("x",)).raise_for_failures()  # nothing failed: no error
+
+
+def test_drop_failed_raises_or_logs_and_drops(caplog: pytest.LogCaptureFixture) -> None:
+    failures = (ItemFailure(1, "n1", RuntimeError("boom")),)
+    outcome: BatchResult[str] = BatchResult(("a", None, "c"), failures)
+    with pytest.raises(BatchTransformError) as info:
+        outcome.drop_failed(["A", None, "C"], on_failure="raise", noun="node")
+    assert info.value.results == ["A", None, "C"]
+    assert "1 of 3 nodes failed" in str(info.value)
+    kept = outcome.drop_failed(["A", None, "C"], on_failure="drop", noun="node", action="masked")
+    assert kept == ["A", "C"]
+    assert "Dropped a node that could not be masked" in caplog.text
+    assert "n1" in caplog.text
