@@ -1,19 +1,44 @@
-# The README's commands. Each target installs what it needs from scratch.
+# The README's commands. Each target installs what it needs from scratch, from the
+# committed uv.lock: a fresh clone gets exactly the dependency set CI tested.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := zerogpu_core langchain_zerogpu llama_index_zerogpu
 
-.PHONY: install demo test lint typecheck docs pytest cassettes bench clean
+# uv installs the locked set. A uv already on PATH is used as it is; otherwise the
+# pinned version is bootstrapped with pip into .tools/ (needs only Python).
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV ?= $(or $(shell command -v uv 2>/dev/null),$(TOOLS)/bin/uv)
+# Never download an interpreter: use the machine's Pythons.
+export UV_PYTHON_DOWNLOADS := never
+# Keep uv off any virtualenv the caller happens to have activated.
+unexport VIRTUAL_ENV
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet -e ".[all]" --group dev
+# The two ends of the supported range (pyproject.toml: requires-python >= 3.10).
+PYENV_ROOT ?= $(HOME)/.pyenv
+PYTHON_OLDEST ?= $(or $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/3.10.*/bin/python3.10))),python3.10)
+PYTHON_NEWEST ?= $(or $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/3.13.*/bin/python3.13))),python3.13)
+LOCK_HINT := uv.lock does not match pyproject.toml. Refresh it on purpose with 'make lock', review the version changes, and commit uv.lock in its own commit.
+
+.PHONY: install lock demo test lint typecheck docs pytest test-range test-lowest test-highest \
+	cassettes bench clean
+
+$(TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	@$(UV) lock --check --quiet 2>/dev/null || { echo "$(LOCK_HINT)" >&2; exit 1; }
+	$(UV) sync --quiet --locked --all-extras --group dev --python $(PYTHON)
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Re-resolve every dependency to the newest versions pyproject.toml allows.
+lock: | $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
 
 # The main job: RAG ingestion with PII redaction in LlamaIndex and LangChain (demo/).
 # Live API when ZEROGPU_API_KEY is set, otherwise the bundled emulator.
@@ -36,6 +61,29 @@ pytest: $(STAMP)
 
 test: lint typecheck docs pytest
 
+# The ends of the supported range, each in a throwaway venv (not locked, on purpose):
+# the lowest versions pyproject.toml allows for every direct dependency on the oldest
+# Python, and the newest versions it allows on the newest Python. Test group only;
+# mypy also runs on the oldest end, where langchain-core is the 1.7 line.
+RANGE_VENV = .venv-$(1)
+define range_env
+	rm -rf $(call RANGE_VENV,$(1))
+	$(UV) venv --quiet $(call RANGE_VENV,$(1)) --python $(2)
+	VIRTUAL_ENV=$(call RANGE_VENV,$(1)) $(UV) pip install --quiet --resolution $(3) \
+		-e ".[all]" --group test $(4)
+endef
+
+test-lowest: | $(UV)
+	$(call range_env,lowest,$(PYTHON_OLDEST),lowest-direct,--group lint)
+	$(call RANGE_VENV,lowest)/bin/mypy $(PACKAGES)
+	$(call RANGE_VENV,lowest)/bin/pytest -q -p no:cacheprovider
+
+test-highest: | $(UV)
+	$(call range_env,highest,$(PYTHON_NEWEST),highest,--upgrade)
+	$(call RANGE_VENV,highest)/bin/pytest -q -p no:cacheprovider
+
+test-range: test-lowest test-highest
+
 # Re-record every cassette: against the live API when ZEROGPU_API_KEY is set,
 # otherwise against the bundled emulator (see cassettes/README.md).
 cassettes: $(STAMP)
@@ -52,8 +100,9 @@ $(BENCH_VENV)/.installed:
 	touch $@
 
 bench: $(STAMP) $(BENCH_VENV)/.installed
-	$(BIN)/python -m pip install --quiet --group bench
+	$(UV) sync --quiet --locked --all-extras --group dev --group bench --python $(PYTHON)
 	$(BIN)/python -m benchmarks.run --official-python $(BENCH_VENV)/bin/python
 
 clean:
-	rm -rf $(BENCH_VENV) $(VENV) .mypy_cache .ruff_cache .pytest_cache site
+	rm -rf $(BENCH_VENV) $(VENV) .venv-lowest .venv-highest $(TOOLS) \
+		.mypy_cache .ruff_cache .pytest_cache site

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,27 @@ TEST_API_KEY = "test-key"
 SECRET_HEADERS = ("x-api-key", "x-project-id", "authorization", "cookie")
 SECRET_RESPONSE_HEADERS = ("set-cookie",)
 _BOUNDARY = re.compile(rb"--([0-9a-zA-Z'()+_,./:=?-]{8,70})")
+
+
+# The versions that decide whether a run is comparable to another (see the README's
+# Development section: the locked set and the two ends of the supported range).
+REPORTED_DISTRIBUTIONS = (
+    "langchain-core",
+    "llama-index-core",
+    "pydantic",
+    "httpx",
+    "langchain-tests",
+)
+
+
+def pytest_report_header() -> str:
+    versions = []
+    for name in REPORTED_DISTRIBUTIONS:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} (not installed)")
+    return f"zerogpu: Python {platform.python_version()}, " + ", ".join(versions)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["KeylessPickle"]
 
@@ -16,7 +16,7 @@ class KeylessPickle:
     """
 
     def __getstate__(self) -> dict[Any, Any]:
-        state: dict[Any, Any] = super().__getstate__()  # type: ignore[misc]
+        state = cast("dict[Any, Any]", super().__getstate__())
         fields = dict(state.get("__dict__", {}))
         if "api_key" in fields:
             fields["api_key"] = None
