@@ -76,11 +76,11 @@ endef
 test-lowest: | $(UV)
 	$(call range_env,lowest,$(PYTHON_OLDEST),lowest-direct,--group lint)
 	$(call RANGE_VENV,lowest)/bin/mypy $(PACKAGES)
-	$(call RANGE_VENV,lowest)/bin/pytest -q -p no:cacheprovider
+	$(call RANGE_VENV,lowest)/bin/pytest -p no:cacheprovider
 
 test-highest: | $(UV)
 	$(call range_env,highest,$(PYTHON_NEWEST),highest,--upgrade)
-	$(call RANGE_VENV,highest)/bin/pytest -q -p no:cacheprovider
+	$(call RANGE_VENV,highest)/bin/pytest -p no:cacheprovider
 
 test-range: test-lowest test-highest
 
