@@ -8,6 +8,7 @@ from the live API, otherwise from the emulator (see ``cassettes/README.md``).
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import platform
@@ -70,11 +71,22 @@ class Target:
         return kwargs
 
 
+def _clean_tool_descriptions(body: Any) -> Any:
+    # Python 3.13 dedents docstrings at compile time, so a tool described by its
+    # docstring is sent with other indentation than on 3.10-3.12: same meaning.
+    tools = body.get("tools") if isinstance(body, dict) else None
+    for tool in tools if isinstance(tools, list) else ():
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if isinstance(function, dict) and isinstance(function.get("description"), str):
+            function["description"] = inspect.cleandoc(function["description"])
+    return body
+
+
 def _normalise_body(body: bytes | str | None, content_type: str) -> Any:
     raw = body.encode() if isinstance(body, str) else (body or b"")
     if "json" in content_type or raw[:1] in (b"{", b"["):
         try:
-            return json.loads(raw)
+            return _clean_tool_descriptions(json.loads(raw))
         except ValueError:
             pass
     if "multipart" in content_type:

@@ -3,6 +3,7 @@ recording made with a key-like credential through the same VCR configuration."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -71,3 +72,24 @@ def test_recording_scrubs_credentials(tmp_path: Path, vcr_config: dict[str, Any]
     assert secret not in text
     assert "proj-secret-id" not in text
     assert leaks(text) == []
+
+
+class _Recorded:
+    def __init__(self, body: dict[str, Any]) -> None:
+        self.body = json.dumps(body).encode()
+        self.headers = {"content-type": "application/json"}
+
+
+def _tool_body(description: str) -> dict[str, Any]:
+    return {
+        "tools": [{"type": "function", "function": {"name": "add", "description": description}}]
+    }
+
+
+def test_body_matcher_ignores_docstring_indentation_only() -> None:
+    # A cassette recorded on Python 3.10-3.12 must replay on 3.13, which dedents docstrings.
+    indented = _tool_body("Add two integers.\n\n        Returns their sum.")
+    dedented = _tool_body("Add two integers.\n\nReturns their sum.")
+    zerogpu_body_matcher(_Recorded(indented), _Recorded(dedented))
+    with pytest.raises(AssertionError):
+        zerogpu_body_matcher(_Recorded(indented), _Recorded(_tool_body("Add two numbers.")))
