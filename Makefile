@@ -20,9 +20,9 @@ unexport VIRTUAL_ENV
 PYENV_ROOT ?= $(HOME)/.pyenv
 PYTHON_OLDEST ?= $(or $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/3.10.*/bin/python3.10))),python3.10)
 PYTHON_NEWEST ?= $(or $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/3.13.*/bin/python3.13))),python3.13)
-LOCK_HINT := uv.lock does not match pyproject.toml. Refresh it on purpose with 'make lock', review the version changes, and commit uv.lock in its own commit.
+LOCK_HINT := uv.lock does not match pyproject.toml. Refresh it on purpose with 'make lock' (keeps every pin it can) or 'make lock-upgrade' (newest allowed versions), review 'git diff uv.lock', and commit it in its own commit.
 
-.PHONY: install lock demo test lint typecheck docs pytest test-range test-lowest test-highest \
+.PHONY: install lock lock-upgrade demo test lint typecheck docs pytest test-range test-lowest test-highest \
 	cassettes bench clean
 
 $(TOOLS)/bin/uv:
@@ -36,8 +36,12 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 
 install: $(STAMP)
 
-# Re-resolve every dependency to the newest versions pyproject.toml allows.
+# Bring uv.lock in line with pyproject.toml, moving only what the change requires.
 lock: | $(UV)
+	$(UV) lock --python $(PYTHON)
+
+# Re-resolve every dependency to the newest versions pyproject.toml allows.
+lock-upgrade: | $(UV)
 	$(UV) lock --upgrade --python $(PYTHON)
 
 # The main job: RAG ingestion with PII redaction in LlamaIndex and LangChain (demo/).
