@@ -1,5 +1,6 @@
 """LangChain integration for ZeroGPU."""
 
+from langchain_zerogpu import _requires  # noqa: F401  (must run first)
 from langchain_zerogpu.chat_models import ChatZeroGPU
 from langchain_zerogpu.document_transformers import (
     PIIRedaction,

@@ -27,9 +27,11 @@ __all__ = [
     "InsufficientQuotaError",
     "InternalServerError",
     "MissingAPIKeyError",
+    "ModelNotFoundError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RouteNotFoundError",
     "StreamInterruptedError",
     "translate_error",
     "translating_errors",
@@ -58,6 +60,14 @@ class PermissionDeniedError(core.PermissionDeniedError, lc.ModelPermissionDenied
 
 class NotFoundError(core.NotFoundError, lc.ModelNotFoundError):
     """404: unknown model or resource."""
+
+
+class ModelNotFoundError(core.ModelNotFoundError, NotFoundError):
+    """404 naming the model: the id is unknown or not available to the project."""
+
+
+class RouteNotFoundError(core.RouteNotFoundError, NotFoundError):
+    """404 from a fixed route: the base URL is probably wrong (e.g. lacks ``/v1``)."""
 
 
 class ConflictError(core.ConflictError, lc.ModelError):
@@ -106,6 +116,8 @@ _MIRRORS: dict[type[core.ZeroGPUError], type[core.ZeroGPUError]] = {
     core.BadRequestError: BadRequestError,
     core.AuthenticationError: AuthenticationError,
     core.PermissionDeniedError: PermissionDeniedError,
+    core.ModelNotFoundError: ModelNotFoundError,
+    core.RouteNotFoundError: RouteNotFoundError,
     core.NotFoundError: NotFoundError,
     core.ConflictError: ConflictError,
     core.InsufficientQuotaError: InsufficientQuotaError,

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
-from typing import Any, Literal, overload
+from typing import Any, ClassVar, Literal, overload
 
 import httpx
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
+from langchain_core.language_models import (
+    BaseChatModel,
+    LangSmithParams,
+    LanguageModelInput,
+)
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.output_parsers import (
     JsonOutputKeyToolsParser,
@@ -29,6 +33,7 @@ from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
+from langchain_zerogpu._batch import batch_messages
 from langchain_zerogpu._errors import translating_errors
 from langchain_zerogpu._messages import (
     PROVIDER,
@@ -36,16 +41,18 @@ from langchain_zerogpu._messages import (
     completion_to_result,
     messages_to_dicts,
 )
+from langchain_zerogpu._profile import catalog_profile, warn_without_tool_calling
 from zerogpu_core import catalog
+from zerogpu_core._arguments import ArgumentPolicy
+from zerogpu_core._inputs import check_messages, check_stop
 from zerogpu_core._pickling import KeylessPickle
-from zerogpu_core.batch import BatchItemError, BatchResults
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.structured_output import json_schema_response_format
-from zerogpu_core.tasks import BatchAPIOptions, BatchTransformError, ItemFailure
+from zerogpu_core.tasks import BatchAPIOptions
+from zerogpu_core.tasks.chunking import estimate_tokens
 from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param, tool_names
-from zerogpu_core.types import ChatCompletion
 
-__all__ = ["ChatZeroGPU", "batch_messages"]
+__all__ = ["ChatZeroGPU"]
 
 StructuredMethod = Literal["function_calling", "json_schema", "json_mode"]
 _TOOL_INPUT = dict[str, Any] | type | Callable[..., Any] | BaseTool
@@ -53,7 +60,7 @@ _TOOL_INPUT = dict[str, Any] | type | Callable[..., Any] | BaseTool
 _LOCAL_KWARGS = ("stream", "stream_usage")
 
 
-class ChatZeroGPU(KeylessPickle, BaseChatModel):
+class ChatZeroGPU(KeylessPickle, ArgumentPolicy, BaseChatModel):
     """ZeroGPU chat model.
 
     Example:
@@ -63,10 +70,15 @@ class ChatZeroGPU(KeylessPickle, BaseChatModel):
 
     See ``docs/langchain/chat.md`` for tools, structured output, streaming,
     reasoning and errors; :meth:`batch_api` runs many inputs as one Batch API job.
+    ``model_name``, ``openai_api_base``/``api_base`` and ``openai_api_key`` are
+    accepted as in ``ChatOpenAI``; other unknown arguments go to ``model_kwargs``
+    with a warning and are sent in the request body.
     """
 
+    _unknown_arguments_into: ClassVar[str | None] = "model_kwargs"
+
     model: str = catalog.DEFAULT_CHAT_MODEL
-    """Model id, exactly as the catalog spells it."""
+    """Model id, exactly as the catalog spells it. The default can call tools."""
     api_key: SecretStr | None = Field(
         default_factory=secret_from_env("ZEROGPU_API_KEY", default=None)
     )
@@ -95,6 +107,8 @@ class ChatZeroGPU(KeylessPickle, BaseChatModel):
     tracing metadata)."""
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     """Other body fields, sent as given."""
+    extra_body: dict[str, Any] | None = None
+    """Body fields merged in last (as in ``ChatOpenAI``), e.g. undocumented options."""
     default_headers: dict[str, str] | None = None
     http_client: httpx.Client | None = Field(default=None, exclude=True)
     """An ``httpx.Client`` to reuse for sync calls."""
@@ -107,7 +121,7 @@ class ChatZeroGPU(KeylessPickle, BaseChatModel):
 
     @model_validator(mode="after")
     def _validate_and_connect(self) -> Self:
-        catalog.require_kind(self.model, "chat", "task", purpose="chat completions")
+        catalog.check_model(self.model, "chat", owner="ChatZeroGPU")
         clashes = sorted(set(self.model_kwargs) & (set(type(self).model_fields) | {"metadata"}))
         if clashes:
             raise ValueError(
@@ -115,6 +129,8 @@ class ChatZeroGPU(KeylessPickle, BaseChatModel):
                 "(ZeroGPU's body 'metadata' is the request_metadata field)."
             )
         self._clients = ClientCache.of(self)  # a malformed base_url fails here
+        if self.profile is None:
+            self.profile = catalog_profile(self.model)
         return self
 
     def _zerogpu(self) -> ClientCache:
@@ -147,6 +163,7 @@ class ChatZeroGPU(KeylessPickle, BaseChatModel):
             "reasoning_effort": self.reasoning_effort,
             "metadata": self.request_metadata,
             **self.model_kwargs,
+            **(self.extra_body or {}),
         }
         return {k: v for k, v in params.items() if v is not None}
 
@@ -154,7 +171,19 @@ class ChatZeroGPU(KeylessPickle, BaseChatModel):
     def _identifying_params(self) -> dict[str, Any]:
         return self._default_params
 
+    def get_num_tokens(self, text: str) -> int:
+        """An estimate (about 3 characters per token, 1 per CJK character), no download.
+
+        ZeroGPU publishes no tokenizer; the estimate errs high, which is the safe side
+        for context budgets. Pass ``custom_get_token_ids`` for exact counts.
+        """
+        if self.custom_get_token_ids is not None:
+            return len(self.custom_get_token_ids(text))
+        return estimate_tokens(text)
+
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        # The first hook LangChain calls with a per-call stop: check it before use.
+        check_stop(stop, owner="ChatZeroGPU")
         params = {**self._default_params, **kwargs}
         ls_params = LangSmithParams(
             ls_provider=PROVIDER, ls_model_name=str(params["model"]), ls_model_type="chat"
@@ -175,7 +204,9 @@ class ChatZeroGPU(KeylessPickle, BaseChatModel):
         overrides = {k: v for k, v in kwargs.items() if k not in _LOCAL_KWARGS}
         if "request_metadata" in overrides:
             overrides["metadata"] = overrides.pop("request_metadata")
-        body = {**self._default_params, **overrides, "messages": messages_to_dicts(messages)}
+        wire_messages = messages_to_dicts(messages)
+        check_messages(wire_messages, owner="ChatZeroGPU", argument="input")
+        body = {**self._default_params, **overrides, "messages": wire_messages}
         if stop is not None:
             body["stop"] = stop
         if not body.get("stop"):
@@ -392,6 +423,7 @@ class ChatZeroGPU(KeylessPickle, BaseChatModel):
             strict: ask the server to follow each tool's schema exactly.
             **kwargs: other request fields to bind.
         """
+        warn_without_tool_calling(self.model)
         formatted = [convert_to_openai_tool(tool, strict=strict) for tool in tools]
         names = tool_names(formatted)
         choice = tool_choice_param(tool_choice, names)
@@ -470,41 +502,6 @@ class ChatZeroGPU(KeylessPickle, BaseChatModel):
             strict=strict,
             ls_structured_output_format=ls_format,
         )
-
-
-def batch_messages(
-    results: BatchResults, bodies: Sequence[Mapping[str, Any]], *, return_exceptions: bool
-) -> list[AIMessage | Exception]:
-    """One ``AIMessage`` (with usage) per batch result, in input order.
-
-    Args:
-        results: the job's results.
-        bodies: the request bodies, for the model name when the server sends none.
-        return_exceptions: put a failure's exception at its position instead of raising.
-
-    Raises:
-        BatchTransformError: for failed items, unless ``return_exceptions``.
-    """
-    out: list[AIMessage | Exception] = []
-    failures: list[ItemFailure] = []
-    for item, body in zip(results, bodies, strict=True):
-        try:
-            out.append(_batch_message(item.unwrap(), str(body["model"]), item.request_id))
-        except (BatchItemError, ValueError) as exc:
-            failures.append(ItemFailure(item.index, item.custom_id, exc))
-            out.append(exc)
-    if failures and not return_exceptions:
-        finished = [m if isinstance(m, AIMessage) else None for m in out]
-        raise BatchTransformError(finished, failures, noun="input")
-    return out
-
-
-def _batch_message(completion: ChatCompletion, model: str, request_id: str | None) -> AIMessage:
-    generation = completion_to_result(completion, model=model, request_id=request_id)
-    message = generation.generations[0].message
-    if not isinstance(message, AIMessage):
-        raise TypeError(f"Expected an AIMessage, got {type(message).__name__}")
-    return message
 
 
 def _response_format(

@@ -14,9 +14,11 @@ from typing import Any, Literal
 
 from langchain_core.documents import BaseDocumentTransformer, Document
 from langchain_core.utils import from_env, secret_from_env
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self, TypedDict
 
+from zerogpu_core._arguments import ArgumentPolicy
+from zerogpu_core._inputs import check_free_metadata_key
 from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.tasks import (
@@ -50,8 +52,11 @@ __all__ = [
 ]
 
 
-class _ZeroGPUTaskClient(KeylessPickle, BaseModel):
-    """Connection settings shared by the transformers (same names as the chat model)."""
+class _ZeroGPUTaskClient(KeylessPickle, ArgumentPolicy, BaseModel):
+    """Connection settings shared by the transformers (same names as the chat model).
+
+    Unknown arguments are an error (``model_name`` and ``api_base`` are accepted).
+    """
 
     api_key: SecretStr | None = Field(
         default_factory=secret_from_env("ZEROGPU_API_KEY", default=None), repr=False
@@ -64,8 +69,6 @@ class _ZeroGPUTaskClient(KeylessPickle, BaseModel):
     default_headers: dict[str, str] | None = None
 
     _clients: ClientCache | None = PrivateAttr(default=None)
-
-    model_config = ConfigDict(extra="forbid")
 
     def _client_cache(self) -> ClientCache:
         # Rebuilt only when a connection setting changed since the last call.
@@ -91,8 +94,13 @@ class _BatchMode(BaseModel):
         return BatchAPIOptions(self.batch_state_path, self.batch_poll_interval)
 
 
-def _texts_and_ids(documents: Sequence[Document]) -> tuple[list[str], list[str | None]]:
-    return [d.page_content for d in documents], [d.id for d in documents]
+def _texts_and_ids(
+    documents: Sequence[Document], metadata_key: str, owner: str
+) -> tuple[list[str], list[str | None]]:
+    """Texts and ids; refuses documents whose metadata already uses ``metadata_key``."""
+    ids = [d.id for d in documents]
+    check_free_metadata_key([d.metadata for d in documents], metadata_key, owner=owner, ids=ids)
+    return [d.page_content for d in documents], ids
 
 
 def _with_metadata(document: Document, key: str, value: Any, **update: Any) -> Document:
@@ -155,7 +163,7 @@ class ZeroGPUIABClassifier(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClie
         self, documents: Sequence[Document], **kwargs: Any
     ) -> Sequence[Document]:
         """New documents (same order, ``id`` and metadata) with ``metadata["iab"]``."""
-        texts, ids = _texts_and_ids(documents)
+        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
         outcome = classify_iab_documents(
             self._client_cache().sync,
             texts,
@@ -171,7 +179,7 @@ class ZeroGPUIABClassifier(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClie
         self, documents: Sequence[Document], **kwargs: Any
     ) -> Sequence[Document]:
         """Async :meth:`transform_documents` (native, at most ``max_concurrency`` calls)."""
-        texts, ids = _texts_and_ids(documents)
+        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
         outcome = await aclassify_iab_documents(
             self._client_cache().async_client(),
             texts,
@@ -270,7 +278,7 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient
 
     def redact_documents(self, documents: Sequence[Document]) -> PIIRedaction:
         """Redact documents; returns them with their mappings and any dropped failures."""
-        texts, ids = _texts_and_ids(documents)
+        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
         outcome = redact_pii_documents(
             self._client_cache().sync,
             texts,
@@ -284,7 +292,7 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient
 
     async def aredact_documents(self, documents: Sequence[Document]) -> PIIRedaction:
         """Async :meth:`redact_documents`."""
-        texts, ids = _texts_and_ids(documents)
+        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
         outcome = await aredact_pii_documents(
             self._client_cache().async_client(),
             texts,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, ClassVar
 
 import httpx
 from langchain_core.embeddings import Embeddings
@@ -12,13 +13,15 @@ from typing_extensions import Self
 
 from langchain_zerogpu._errors import translating_errors
 from zerogpu_core import catalog
+from zerogpu_core._arguments import ArgumentPolicy
+from zerogpu_core._inputs import require_texts
 from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
 
 __all__ = ["ZeroGPUEmbeddings"]
 
 
-class ZeroGPUEmbeddings(KeylessPickle, BaseModel, Embeddings):
+class ZeroGPUEmbeddings(KeylessPickle, ArgumentPolicy, BaseModel, Embeddings):
     """ZeroGPU text embeddings (``bge-small-en-v1.5`` or ``all-minilm-l6-v2``).
 
     Example:
@@ -26,7 +29,13 @@ class ZeroGPUEmbeddings(KeylessPickle, BaseModel, Embeddings):
         >>> embeddings = ZeroGPUEmbeddings()  # key from ZEROGPU_API_KEY
         >>> len(embeddings.embed_query("hello"))  # doctest: +SKIP
         384
+
+    ``model_name``, ``openai_api_base``/``api_base`` and ``chunk_size`` (for
+    ``batch_size``) are accepted as in ``OpenAIEmbeddings``; any other unknown
+    argument is an error.
     """
+
+    _argument_aliases: ClassVar[dict[str, str]] = {"chunk_size": "batch_size"}
 
     model: str = catalog.DEFAULT_EMBEDDING_MODEL
     """An embedding model id from the catalog."""
@@ -45,11 +54,11 @@ class ZeroGPUEmbeddings(KeylessPickle, BaseModel, Embeddings):
 
     _clients: ClientCache | None = PrivateAttr(default=None)
 
-    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
+    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     @model_validator(mode="after")
     def _validate_and_connect(self) -> Self:
-        catalog.require_kind(self.model, "embedding", purpose="embeddings")
+        catalog.check_model(self.model, "embeddings", owner="ZeroGPUEmbeddings")
         self._clients = ClientCache.of(self)  # a malformed base_url fails here
         return self
 
@@ -64,6 +73,7 @@ class ZeroGPUEmbeddings(KeylessPickle, BaseModel, Embeddings):
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """One vector per text, in input order (an empty list gives an empty list)."""
+        texts = _texts(texts, "embed_documents")
         vectors: list[list[float]] = []
         with translating_errors():
             for batch in self._batches(texts):
@@ -77,6 +87,7 @@ class ZeroGPUEmbeddings(KeylessPickle, BaseModel, Embeddings):
 
     async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
         """Async :meth:`embed_documents` (native, not a thread)."""
+        texts = _texts(texts, "aembed_documents")
         vectors: list[list[float]] = []
         with translating_errors():
             for batch in self._batches(texts):
@@ -91,3 +102,12 @@ class ZeroGPUEmbeddings(KeylessPickle, BaseModel, Embeddings):
     async def aembed_query(self, text: str) -> list[float]:
         """Async :meth:`embed_query`."""
         return (await self.aembed_documents([text]))[0]
+
+
+def _texts(texts: Any, method: str) -> list[str]:
+    return require_texts(
+        texts,
+        owner=f"ZeroGPUEmbeddings.{method}",
+        argument="texts",
+        single_hint="Use embed_query() for one text.",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from llama_index.core.bridge.pydantic import (
     BaseModel,
@@ -16,6 +16,8 @@ from llama_index.core.bridge.pydantic import (
 )
 from llama_index.core.schema import BaseNode, MetadataMode
 
+from zerogpu_core._arguments import ArgumentPolicy
+from zerogpu_core._inputs import check_free_metadata_key
 from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.tasks import BatchAPIOptions, BatchResult, PIIResult
@@ -25,9 +27,13 @@ __all__ = ["BatchModeSettings", "ZeroGPUTaskSettings", "node_texts", "redacted_n
 N = TypeVar("N", bound=BaseNode)
 
 
-class ZeroGPUTaskSettings(KeylessPickle, BaseModel):
+class ZeroGPUTaskSettings(KeylessPickle, ArgumentPolicy, BaseModel):
     """Connection settings. ``api_key`` is excluded from ``to_dict()`` (and so from
-    ingestion-cache keys); unset values come from ``ZEROGPU_*`` variables."""
+    ingestion-cache keys); unset values come from ``ZEROGPU_*`` variables. Unknown
+    arguments are an error (``model_name`` and ``api_base`` are accepted)."""
+
+    # Serialised pipelines (to_dict / from_dict) carry the class name.
+    _ignored_arguments: ClassVar[frozenset[str]] = frozenset({"class_name"})
 
     api_key: SecretStr | None = Field(
         default=None, exclude=True, repr=False, description="Defaults to ZEROGPU_API_KEY."
@@ -73,9 +79,19 @@ class BatchModeSettings(BaseModel):
         return BatchAPIOptions(self.batch_state_path, self.batch_poll_interval)
 
 
-def node_texts(nodes: Sequence[BaseNode], mode: MetadataMode) -> tuple[list[str], list[str | None]]:
-    """Each node's text (read with ``mode``) and its id."""
-    return [n.get_content(metadata_mode=mode) for n in nodes], [n.node_id for n in nodes]
+def node_texts(
+    nodes: Sequence[BaseNode], mode: MetadataMode, *, free_key: str | None = None, owner: str = ""
+) -> tuple[list[str], list[str | None]]:
+    """Each node's text (read with ``mode``) and its id.
+
+    Raises:
+        ValueError: when ``free_key`` is given and a node's metadata already has it.
+    """
+    ids: list[str | None] = [n.node_id for n in nodes]
+    if free_key is not None:
+        metadatas = [n.metadata for n in nodes]
+        check_free_metadata_key(metadatas, free_key, owner=owner, ids=ids, noun="node")
+    return [n.get_content(metadata_mode=mode) for n in nodes], ids
 
 
 def _hide(node: BaseNode, key: str) -> None:

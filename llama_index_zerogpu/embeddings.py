@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr, field_validator
+from llama_index.core.schema import BaseNode, MetadataMode
 
 from zerogpu_core import DEFAULT_TIMEOUT, catalog
+from zerogpu_core._arguments import ArgumentPolicy
+from zerogpu_core._inputs import require_texts
 from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
 
 __all__ = ["ZeroGPUEmbedding"]
 
 
-class ZeroGPUEmbedding(KeylessPickle, BaseEmbedding):
+class ZeroGPUEmbedding(KeylessPickle, ArgumentPolicy, BaseEmbedding):
     """ZeroGPU embeddings (``/v1/embeddings``, 384-dimensional vectors).
 
     Example:
@@ -24,8 +28,11 @@ class ZeroGPUEmbedding(KeylessPickle, BaseEmbedding):
         384
 
     Each batch of ``embed_batch_size`` texts is one request; vectors come back in
-    input order. Guide: ``docs/llama_index/embeddings.md``.
+    input order. ``model`` and ``api_base`` are accepted as synonyms; any other
+    unknown argument is an error. Guide: ``docs/llama_index/embeddings.md``.
     """
+
+    _ignored_arguments: ClassVar[frozenset[str]] = frozenset({"class_name"})
 
     model_name: str = Field(
         default=catalog.DEFAULT_EMBEDDING_MODEL, description="ZeroGPU embedding model id."
@@ -50,7 +57,7 @@ class ZeroGPUEmbedding(KeylessPickle, BaseEmbedding):
     @field_validator("model_name")
     @classmethod
     def _embedding_model(cls, model_name: str) -> str:
-        catalog.require_kind(model_name, "embedding", purpose="ZeroGPUEmbedding")
+        catalog.check_model(model_name, "embeddings", owner="ZeroGPUEmbedding")
         return model_name
 
     def model_post_init(self, context: Any, /) -> None:
@@ -64,6 +71,16 @@ class ZeroGPUEmbedding(KeylessPickle, BaseEmbedding):
     def class_name(cls) -> str:
         return "ZeroGPUEmbedding"
 
+    def __call__(self, nodes: Sequence[BaseNode], **kwargs: Any) -> Sequence[BaseNode]:
+        """Embed nodes in a pipeline; an empty node is named before any request."""
+        _check_nodes(nodes)
+        return super().__call__(nodes, **kwargs)
+
+    async def acall(self, nodes: Sequence[BaseNode], **kwargs: Any) -> Sequence[BaseNode]:
+        """Async :meth:`__call__`."""
+        _check_nodes(nodes)
+        return await super().acall(nodes, **kwargs)
+
     def _get_query_embedding(self, query: str) -> Embedding:
         return self._get_text_embeddings([query])[0]
 
@@ -71,6 +88,7 @@ class ZeroGPUEmbedding(KeylessPickle, BaseEmbedding):
         return self._get_text_embeddings([text])[0]
 
     def _get_text_embeddings(self, texts: list[str]) -> list[Embedding]:
+        texts = require_texts(texts, owner="ZeroGPUEmbedding", argument="texts")
         response = self._clients().sync.create_embeddings(model=self.model_name, input=texts)
         return response.vectors(expected=len(texts))
 
@@ -81,6 +99,17 @@ class ZeroGPUEmbedding(KeylessPickle, BaseEmbedding):
         return (await self._aget_text_embeddings([text]))[0]
 
     async def _aget_text_embeddings(self, texts: list[str]) -> list[Embedding]:
+        texts = require_texts(texts, owner="ZeroGPUEmbedding", argument="texts")
         client = self._clients().async_client()
         response = await client.create_embeddings(model=self.model_name, input=texts)
         return response.vectors(expected=len(texts))
+
+
+def _check_nodes(nodes: Sequence[BaseNode]) -> None:
+    # The text LlamaIndex embeds is the node's content with its embed metadata.
+    require_texts(
+        [node.get_content(metadata_mode=MetadataMode.EMBED) for node in nodes],
+        owner="ZeroGPUEmbedding",
+        argument="nodes",
+        ids=[node.node_id for node in nodes],
+    )

@@ -68,7 +68,9 @@ class ZeroGPUIABExtractor(ZeroGPUTaskSettings, BatchModeSettings, BaseExtractor)
 
     async def aextract(self, nodes: Sequence[BaseNode]) -> list[dict[str, Any]]:
         """One ``{"iab": {...}}`` dict per node, in node order."""
-        texts, ids = node_texts(nodes, self.metadata_mode)
+        texts, ids = node_texts(
+            nodes, self.metadata_mode, free_key=self.metadata_key, owner="ZeroGPUIABExtractor"
+        )
         outcome = await aclassify_iab_documents(
             self._client_cache(self.api_max_retries).async_client(),
             texts,

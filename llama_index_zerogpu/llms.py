@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from llama_index.core.base.llms.generic_utils import (
     achat_to_completion_decorator,
@@ -38,6 +38,7 @@ from llama_index_zerogpu._messages import (
     tool_to_wire,
 )
 from zerogpu_core import DEFAULT_TIMEOUT, catalog
+from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.structured_output import json_schema_response_format
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 __all__ = ["ZeroGPU"]
 
 
-class ZeroGPU(KeylessPickle, FunctionCallingLLM):
+class ZeroGPU(KeylessPickle, ArgumentPolicy, FunctionCallingLLM):
     """ZeroGPU chat models (``/v1/chat/completions``) for LlamaIndex.
 
     Example:
@@ -60,10 +61,20 @@ class ZeroGPU(KeylessPickle, FunctionCallingLLM):
 
     Reasoning traces become a ``ThinkingBlock`` (and
     ``additional_kwargs["reasoning_content"]``), never part of the answer text.
+    ``api_base`` and ``model_name`` are accepted as in ``OpenAILike``; any other
+    unknown argument is an error (request fields go in ``additional_kwargs``).
     Guide: ``docs/llama_index/llm.md``.
     """
 
-    model: str = Field(default=catalog.DEFAULT_CHAT_MODEL, description="ZeroGPU model id.")
+    _argument_hint: ClassVar[str] = "Request body fields go in additional_kwargs={...}."
+    # OpenAILike users pass it; every ZeroGPU model here is used as a chat model.
+    _fixed_arguments: ClassVar[dict[str, Any]] = {"is_chat_model": True}
+    _ignored_arguments: ClassVar[frozenset[str]] = frozenset({"class_name"})
+
+    model: str = Field(
+        default=catalog.DEFAULT_CHAT_MODEL,
+        description="ZeroGPU model id; the default can call tools (FunctionAgent works).",
+    )
     api_key: SecretStr | None = Field(
         default=None, exclude=True, description="API key; defaults to ZEROGPU_API_KEY."
     )
@@ -102,7 +113,7 @@ class ZeroGPU(KeylessPickle, FunctionCallingLLM):
     @field_validator("model")
     @classmethod
     def _chat_capable(cls, model: str) -> str:
-        catalog.require_kind(model, "chat", "task", purpose="the ZeroGPU LLM")
+        catalog.check_model(model, "chat", owner="ZeroGPU")
         return model
 
     def model_post_init(self, context: Any, /) -> None:
@@ -118,7 +129,7 @@ class ZeroGPU(KeylessPickle, FunctionCallingLLM):
 
     @property
     def metadata(self) -> LLMMetadata:
-        info = catalog.get_model(self.model)
+        info = catalog.find_model(self.model)
         default_window = info.input_token_limit if info else DEFAULT_CONTEXT_WINDOW
         return LLMMetadata(
             context_window=self.context_window or default_window,
@@ -131,7 +142,7 @@ class ZeroGPU(KeylessPickle, FunctionCallingLLM):
     def _function_calling(self) -> bool:
         if self.is_function_calling_model is not None:
             return self.is_function_calling_model
-        info = catalog.get_model(self.model)
+        info = catalog.find_model(self.model)
         return bool(info and info.function_calling)
 
     def _body(self, messages: Sequence[ChatMessage], kwargs: dict[str, Any]) -> dict[str, Any]:

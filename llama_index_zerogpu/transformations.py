@@ -84,7 +84,9 @@ class ZeroGPUPIIRedactor(ZeroGPUTaskSettings, BatchModeSettings, TransformCompon
 
     def __call__(self, nodes: Sequence[BaseNode], **kwargs: Any) -> list[BaseNode]:
         """Redacted copies of ``nodes`` in order."""
-        texts, ids = node_texts(nodes, MetadataMode.NONE)
+        texts, ids = node_texts(
+            nodes, MetadataMode.NONE, free_key=self.metadata_key, owner="ZeroGPUPIIRedactor"
+        )
         outcome = redact_pii_documents(
             self._client_cache(self.max_retries).sync,
             texts,
@@ -98,7 +100,9 @@ class ZeroGPUPIIRedactor(ZeroGPUTaskSettings, BatchModeSettings, TransformCompon
 
     async def acall(self, nodes: Sequence[BaseNode], **kwargs: Any) -> list[BaseNode]:
         """Async :meth:`__call__` (native, at most ``max_concurrency`` calls)."""
-        texts, ids = node_texts(nodes, MetadataMode.NONE)
+        texts, ids = node_texts(
+            nodes, MetadataMode.NONE, free_key=self.metadata_key, owner="ZeroGPUPIIRedactor"
+        )
         outcome = await aredact_pii_documents(
             self._client_cache(self.max_retries).async_client(),
             texts,

@@ -26,7 +26,9 @@ from zerogpu_core._exceptions import (
     ZeroGPUError,
     make_status_error,
 )
+from zerogpu_core._inputs import check_timeout
 from zerogpu_core._retry import RetryPolicy
+from zerogpu_core._urls import DEFAULT_BASE_URL, resolve_base_url
 from zerogpu_core._version import __version__
 from zerogpu_core.types._base import WireModel
 
@@ -34,7 +36,6 @@ __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "ClientSettings", "RequestSpec
 
 logger = logging.getLogger("zerogpu_core")
 
-DEFAULT_BASE_URL = "https://api.zerogpu.ai/v1"
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 2
 
@@ -73,14 +74,11 @@ class ClientSettings:
             api_key = SecretStr(api_key) if api_key.strip() else None
         if api_key is None and (env_key := _env("ZEROGPU_API_KEY")):
             api_key = SecretStr(env_key)
-        url = (base_url or _env("ZEROGPU_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-        if not url.startswith(("http://", "https://")):
-            raise ValueError(f"base_url must start with http:// or https://, got {url!r}")
         return cls(
             api_key=api_key,
             project_id=(project_id or _env("ZEROGPU_PROJECT_ID") or None),
-            base_url=url,
-            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+            base_url=resolve_base_url(base_url),
+            timeout=DEFAULT_TIMEOUT if timeout is None else check_timeout(timeout),
             retry=RetryPolicy(
                 max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries
             ),
@@ -201,12 +199,16 @@ class _Attempts:
         return delay
 
 
-def _transport_error(exc: httpx.TransportError) -> APIConnectionError:
+def _transport_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+    url = request.url.copy_with(query=None)
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"The request to the ZeroGPU API timed out ({type(exc).__name__}).")
+        return APITimeoutError(
+            f"The request to the ZeroGPU API ({request.method} {url}) timed out "
+            f"({type(exc).__name__})."
+        )
     return APIConnectionError(
-        f"Could not reach the ZeroGPU API ({type(exc).__name__}: {exc}). "
-        "Check ZEROGPU_BASE_URL and your network."
+        f"Could not reach the ZeroGPU API at {request.method} {url} "
+        f"({type(exc).__name__}: {exc}). Check base_url (or ZEROGPU_BASE_URL) and your network."
     )
 
 
@@ -254,7 +256,7 @@ class SyncTransport(_ClientBase):
             try:
                 response = self._http.send(request, stream=spec.stream)
             except httpx.TransportError as exc:
-                self._sleep(attempts.on_error(_transport_error(exc), None))
+                self._sleep(attempts.on_error(_transport_error(exc, request), None))
                 continue
             logger.debug("%s %s -> %d", spec.method, spec.path, response.status_code)
             if response.is_success:
@@ -263,7 +265,7 @@ class SyncTransport(_ClientBase):
                 response.read()
             except httpx.TransportError as exc:
                 response.close()
-                self._sleep(attempts.on_error(_transport_error(exc), None))
+                self._sleep(attempts.on_error(_transport_error(exc, request), None))
                 continue
             response.close()
             self._sleep(attempts.on_error(make_status_error(response), response.headers))
@@ -293,7 +295,7 @@ class AsyncTransport(_ClientBase):
             try:
                 response = await self._http.send(request, stream=spec.stream)
             except httpx.TransportError as exc:
-                await self._sleep(attempts.on_error(_transport_error(exc), None))
+                await self._sleep(attempts.on_error(_transport_error(exc, request), None))
                 continue
             logger.debug("%s %s -> %d", spec.method, spec.path, response.status_code)
             if response.is_success:
@@ -302,7 +304,7 @@ class AsyncTransport(_ClientBase):
                 await response.aread()
             except httpx.TransportError as exc:
                 await response.aclose()
-                await self._sleep(attempts.on_error(_transport_error(exc), None))
+                await self._sleep(attempts.on_error(_transport_error(exc, request), None))
                 continue
             await response.aclose()
             await self._sleep(attempts.on_error(make_status_error(response), response.headers))

@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from zerogpu_core._not_found import classify_not_found
+
 __all__ = [
     "APIConnectionError",
     "APIResponseValidationError",
@@ -26,9 +28,11 @@ __all__ = [
     "InsufficientQuotaError",
     "InternalServerError",
     "MissingAPIKeyError",
+    "ModelNotFoundError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RouteNotFoundError",
     "StreamInterruptedError",
     "ZeroGPUError",
     "decode_body",
@@ -140,7 +144,10 @@ class APIStatusError(ZeroGPUError):
         status_code: int,
         request_id: str | None = None,
         body: object = None,
+        hint: str | None = None,
     ) -> None:
+        if hint is not None:
+            self.hint = hint  # what this particular failure points at
         self.status_code = status_code
         self.code = detail.code
         self.type = detail.type
@@ -154,7 +161,12 @@ class APIStatusError(ZeroGPUError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Errors cross process boundaries (ingestion workers): rebuild from fields.
-        fields = {"status_code": self.status_code, "request_id": self.request_id, "body": self.body}
+        fields = {
+            "status_code": self.status_code,
+            "request_id": self.request_id,
+            "body": self.body,
+            "hint": self.hint,
+        }
         return (_rebuild, (type(self), (self._detail,), fields))
 
     def _format(self) -> str:
@@ -203,6 +215,14 @@ class NotFoundError(APIStatusError):
     """404: unknown file, batch or model."""
 
     hint = "Check the id; deleted files and batches of other projects also return 404."
+
+
+class ModelNotFoundError(NotFoundError):
+    """404 naming the requested model: the id is unknown or not available to you."""
+
+
+class RouteNotFoundError(NotFoundError):
+    """404 from one of the client's fixed routes: the base URL is probably wrong."""
 
 
 class ConflictError(APIStatusError):
@@ -319,9 +339,34 @@ def error_from_body(
 
 def make_status_error(response: httpx.Response) -> APIStatusError:
     """Build the typed error for a non-success (already read) response."""
-    return error_from_body(
+    error = error_from_body(
         response.status_code,
         decode_body(response),
         request_id=response.headers.get("x-request-id"),
         fallback=response.reason_phrase,
+    )
+    return _not_found(response, error) if response.status_code == 404 else error
+
+
+def _not_found(response: httpx.Response, error: APIStatusError) -> APIStatusError:
+    """A model 404 or a route 404 when the request shows which, else ``error``."""
+    try:
+        request = response.request
+    except RuntimeError:  # a response built without a request (tests, replays)
+        return error
+    url = str(request.url.copy_with(query=None))
+    try:
+        content = request.content
+    except httpx.RequestNotRead:  # a streamed upload: not a model route
+        content = b""
+    found = classify_not_found(url, content, error.detail_message, error.param)
+    if found is None:
+        return error
+    cls = ModelNotFoundError if found[0] == "model" else RouteNotFoundError
+    return cls(
+        error._detail,
+        status_code=error.status_code,
+        request_id=error.request_id,
+        body=error.body,
+        hint=found[1],
     )

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from zerogpu_core._base_client import RequestSpec, parse_json, read_bytes
+from zerogpu_core._base_client import RequestSpec, _shape_problems, parse_json, read_bytes
+from zerogpu_core._inputs import check_messages, check_stop
 from zerogpu_core.types import (
     Batch,
     BatchList,
@@ -47,8 +48,10 @@ FileInput = bytes | str | os.PathLike[str] | IO[bytes]
 B = TypeVar("B", bound=BaseModel)
 
 
-def _body(model: type[B], request: B | Mapping[str, Any] | None, fields: Mapping[str, Any]) -> B:
-    """Merge a request object/mapping with keyword fields and validate the result."""
+def _merged(
+    request: BaseModel | Mapping[str, Any] | None, fields: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A request object/mapping merged with keyword fields (``extra_body`` spread in)."""
     base: dict[str, Any] = {}
     if isinstance(request, BaseModel):
         base = request.model_dump(exclude_none=True, by_alias=True)
@@ -58,7 +61,15 @@ def _body(model: type[B], request: B | Mapping[str, Any] | None, fields: Mapping
     merged = {**base, **{k: v for k, v in fields.items() if k != "extra_body"}}
     if extra_body:
         merged.update(extra_body)
-    return model.model_validate(merged)
+    return merged
+
+
+def _validated(model: type[B], merged: Mapping[str, Any]) -> B:
+    try:
+        return model.model_validate(merged)
+    except ValidationError as exc:
+        # Named fields and reasons only: the values may be personal data.
+        raise ValueError(f"Invalid {model.__name__}: {_shape_problems(exc)}") from None
 
 
 def chat(
@@ -68,7 +79,10 @@ def chat(
     stream: bool,
 ) -> RequestSpec[ChatCompletion]:
     """``POST /chat/completions``; ``stream`` adds the SSE flags."""
-    body = _body(ChatCompletionRequest, request, fields).to_body()
+    merged = _merged(request, fields)
+    check_messages(merged.get("messages"), owner="chat_completion", argument="messages")
+    check_stop(merged.get("stop"), owner="chat_completion")
+    body = _validated(ChatCompletionRequest, merged).to_body()
     if stream:
         body["stream"] = True
         body.setdefault("stream_options", {"include_usage": True})
@@ -88,7 +102,7 @@ def responses(
     request: ResponseRequest | Mapping[str, Any] | None, fields: Mapping[str, Any]
 ) -> RequestSpec[Response]:
     """``POST /responses``."""
-    body = _body(ResponseRequest, request, fields).to_body()
+    body = _validated(ResponseRequest, _merged(request, fields)).to_body()
     return RequestSpec("POST", "/responses", parse_json(Response.model_validate), json=body)
 
 

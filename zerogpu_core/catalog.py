@@ -1,17 +1,22 @@
-"""The ZeroGPU model catalog (CONTRACT section 16), shared by both adapters.
+"""The ZeroGPU model catalog, shared by both adapters.
 
 The API has no ``GET /models`` route, so these facts are written down here. Unknown
-model ids are still accepted everywhere: :func:`get_model` returns ``None`` and the
-callers fall back to conservative defaults.
+model ids are still accepted everywhere (new models appear before this list knows
+them): :func:`check_model` only refuses a *known* model used for the wrong job, and
+warns when an unknown id looks like a typo of a known one.
 """
 
 from __future__ import annotations
 
+import difflib
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
 ModelKind = Literal["chat", "task", "embedding", "moderation"]
 Route = Literal["chat", "responses", "embeddings", "moderations"]
+TaskFamily = Literal["iab", "pii", "zero-shot", "extraction"]
+Use = Literal["chat", "embeddings", "pii", "iab"]
 
 __all__ = [
     "DEFAULT_CHAT_MODEL",
@@ -20,11 +25,19 @@ __all__ = [
     "ModelInfo",
     "ModelKind",
     "Route",
+    "TaskFamily",
+    "Use",
+    "check_model",
+    "closest_models",
+    "find_model",
     "get_model",
-    "require_kind",
+    "models_for",
 ]
 
-DEFAULT_CHAT_MODEL = "llama-3.1-8b-instruct-fast"
+#: The default chat model can call tools (agents work out of the box) and has a
+#: 131K-token context; the cheaper llama-3.1-8b-instruct-fast and LFM2.5 models
+#: cannot call tools according to the catalog.
+DEFAULT_CHAT_MODEL = "gpt-oss-120b"
 DEFAULT_EMBEDDING_MODEL = "bge-small-en-v1.5"
 
 
@@ -42,6 +55,8 @@ class ModelInfo:
         reasoning: Whether the model returns a reasoning trace.
         embedding_dimensions: Vector size for embedding models.
         languages: A short note on language coverage, when the catalog gives one.
+        task: For task models, what they do (``iab``, ``pii``, ``zero-shot``,
+            ``extraction``).
     """
 
     id: str
@@ -52,8 +67,24 @@ class ModelInfo:
     reasoning: bool = False
     embedding_dimensions: int | None = None
     languages: str | None = None
+    task: TaskFamily | None = None
+
+    @property
+    def description(self) -> str:
+        """What the model is, with its article: "an embedding model"."""
+        what = _TASK_NAMES[self.task] if self.task else self.kind
+        article = "an" if what[0].lower() in "aeiou" else "a"
+        return f"{article} {what} model"
 
 
+_TASK_NAMES: dict[TaskFamily, str] = {
+    "iab": "IAB classification",
+    "pii": "PII detection",
+    "zero-shot": "zero-shot classification",
+    "extraction": "entity/JSON extraction",
+}
+
+_PII_LANGUAGES = "en, fr, de, es, it, pt"
 _BOTH: tuple[Route, ...] = ("responses", "chat")
 _CHAT: tuple[Route, ...] = ("chat",)
 
@@ -72,34 +103,104 @@ MODELS: dict[str, ModelInfo] = {
         ModelInfo("LFM2.5-1.2B-Instruct", "chat", _BOTH, 32_768),
         ModelInfo("LFM2.5-1.2B-Thinking", "chat", _BOTH, 32_768, reasoning=True),
         ModelInfo("t5-small", "chat", _BOTH, 512),
-        ModelInfo("zlm-v1-iab-classify-edge", "task", _BOTH, 400, languages="50+"),
-        ModelInfo("zlm-v2-iab-classify-edge-enriched", "task", _BOTH, 400, languages="50+"),
-        ModelInfo("zlm-v1-iab-domain-classifier", "task", _BOTH, 100),
-        ModelInfo("zlm-v1-multi-iab-classify", "task", _BOTH, 400, languages="non-English"),
-        ModelInfo("deberta-v3-small", "task", _BOTH, 400),
-        ModelInfo("gliner-multi-pii-v1", "task", _BOTH, 800, languages="en, fr, de, es, it, pt"),
-        ModelInfo("gliner2-base-v1", "task", _BOTH, 800),
+        ModelInfo("zlm-v1-iab-classify-edge", "task", _BOTH, 400, languages="50+", task="iab"),
+        ModelInfo(
+            "zlm-v2-iab-classify-edge-enriched", "task", _BOTH, 400, languages="50+", task="iab"
+        ),
+        ModelInfo("zlm-v1-iab-domain-classifier", "task", _BOTH, 100, task="iab"),
+        ModelInfo(
+            "zlm-v1-multi-iab-classify", "task", _BOTH, 400, languages="non-English", task="iab"
+        ),
+        ModelInfo("deberta-v3-small", "task", _BOTH, 400, task="zero-shot"),
+        ModelInfo("gliner-multi-pii-v1", "task", _BOTH, 800, task="pii", languages=_PII_LANGUAGES),
+        ModelInfo("gliner2-base-v1", "task", _BOTH, 800, task="extraction"),
         ModelInfo("zlm-v1-moderation-edge", "moderation", ("moderations",), 4_000),
         ModelInfo("all-minilm-l6-v2", "embedding", ("embeddings",), 256, embedding_dimensions=384),
         ModelInfo("bge-small-en-v1.5", "embedding", ("embeddings",), 512, embedding_dimensions=384),
     )
 }
 
+_BY_FOLDED = {model_id.casefold(): info for model_id, info in MODELS.items()}
+
+_USES: dict[Use, str] = {
+    "chat": "chat completions",
+    "embeddings": "embeddings",
+    "pii": "PII detection",
+    "iab": "IAB classification",
+}
+
 
 def get_model(model_id: str) -> ModelInfo | None:
-    """Return the catalog entry for ``model_id``, or ``None`` for an unknown id."""
+    """The entry whose id is exactly ``model_id`` (the API's spelling), or ``None``."""
     return MODELS.get(model_id)
 
 
-def require_kind(model_id: str, *kinds: ModelKind, purpose: str) -> None:
-    """Raise ``ValueError`` when a *known* model is of the wrong kind for ``purpose``.
+def find_model(model_id: str) -> ModelInfo | None:
+    """The entry for ``model_id`` ignoring case (``all-MiniLM-L6-v2`` finds MiniLM)."""
+    return MODELS.get(model_id) or _BY_FOLDED.get(model_id.casefold())
 
-    Unknown ids pass: the catalog is not exhaustive and the live API is the judge.
+
+def _serves(info: ModelInfo, use: Use) -> bool:
+    if use == "chat":
+        return info.kind == "chat"
+    if use == "embeddings":
+        return info.kind == "embedding"
+    return info.task == use
+
+
+def models_for(use: Use) -> list[str]:
+    """The catalog ids suitable for ``use``, sorted."""
+    return sorted(m.id for m in MODELS.values() if _serves(m, use))
+
+
+def closest_models(
+    model_id: str, candidates: list[str] | None = None, *, n: int = 3, cutoff: float = 0.6
+) -> list[str]:
+    """Catalog ids that look like ``model_id`` (closest first), ignoring case."""
+    pool = candidates if candidates is not None else list(MODELS)
+    folded = {c.casefold(): c for c in pool}
+    matches = difflib.get_close_matches(model_id.casefold(), list(folded), n=n, cutoff=cutoff)
+    return [folded[m] for m in matches]
+
+
+def check_model(model_id: str, use: Use, *, owner: str = "") -> None:
+    """Refuse a known model that cannot serve ``use``; warn about a likely typo.
+
+    Args:
+        model_id: The id the user gave.
+        use: What the model is for (``chat``, ``embeddings``, ``pii``, ``iab``).
+        owner: The class or function name that starts the messages, if any.
+
+    Raises:
+        ValueError: when the catalog knows ``model_id`` (in any letter case) and it
+            is not a model for ``use``; the message lists the models that are.
     """
-    info = MODELS.get(model_id)
-    if info is not None and info.kind not in kinds:
-        usable = sorted(m.id for m in MODELS.values() if m.kind in kinds)
+    prefix = f"{owner}: " if owner else ""
+    usable = models_for(use)
+    info = find_model(model_id)
+    if info is not None and not _serves(info, use):
         raise ValueError(
-            f"Model {model_id!r} is a {info.kind} model and cannot be used for {purpose}. "
-            f"Use one of: {', '.join(usable)}."
+            f"{prefix}model {model_id!r} is {info.description} and cannot be used for "
+            f"{_USES[use]}. Use one of: {', '.join(usable)}."
         )
+    note = _spelling_note(model_id, info, usable)
+    if note is not None:
+        warnings.warn(prefix + note, UserWarning, stacklevel=3)
+
+
+def _spelling_note(model_id: str, info: ModelInfo | None, usable: list[str]) -> str | None:
+    """A "did you mean" for a miss-cased or nearly-matching id, else ``None``."""
+    if info is not None:
+        if info.id == model_id:
+            return None
+        return (
+            f"model {model_id!r} is spelled {info.id!r} in the ZeroGPU catalog and the API "
+            f"matches ids exactly. Did you mean {info.id!r}?"
+        )
+    near = closest_models(model_id, usable, n=1, cutoff=0.85)
+    if not near:
+        return None
+    return (
+        f"model {model_id!r} is not in the ZeroGPU catalog; it is sent as given. "
+        f"Did you mean {near[0]!r}?"
+    )

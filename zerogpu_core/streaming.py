@@ -16,7 +16,9 @@ from typing import Any
 
 import httpx
 from httpx_sse import EventSource
+from pydantic import ValidationError
 
+from zerogpu_core._base_client import _shape_problems
 from zerogpu_core._exceptions import (
     APIResponseValidationError,
     StreamInterruptedError,
@@ -150,7 +152,16 @@ class _Decoder:
                 payload,
                 request_id=self.response.headers.get("x-request-id"),
             )
-        chunk = ChatCompletionChunk.model_validate(payload)
+        try:
+            chunk = ChatCompletionChunk.model_validate(payload)
+        except ValidationError as exc:
+            raise APIResponseValidationError(
+                f"Stream event {self.received + 1} is not a chat completion chunk: "
+                f"{_shape_problems(exc)}",
+                status_code=self.response.status_code,
+                request_id=self.response.headers.get("x-request-id"),
+                body=payload,
+            ) from None
         chunk._request_id = self.response.headers.get("x-request-id")
         for choice in chunk.choices:
             indexer = self._indexers.setdefault(choice.index, _ToolIndexer())

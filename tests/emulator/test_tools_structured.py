@@ -259,3 +259,12 @@ def test_schema_pasted_into_the_prompt_gets_schema_valid_json(
 def test_prompt_without_schema_phrase_gets_text(client: httpx.Client) -> None:
     choice = _ask(client, 'Echo {"properties": {}} back')
     assert choice["message"]["content"].startswith("[emulated]")
+
+
+def test_json_object_fits_a_schema_given_in_the_prompt(
+    client: httpx.Client, schema_validator: Validator
+) -> None:
+    schema = _object({"name": {"type": "string"}, "age": {"type": "integer"}})
+    prompt = f"Extract the person from: Ann is 31. Answer with JSON like {json.dumps(schema)}"
+    choice = _ask(client, prompt, response_format={"type": "json_object"})
+    schema_validator(json.loads(choice["message"]["content"]), schema)

@@ -193,9 +193,11 @@ class TestErrors:
         assert isinstance(invoked.value, lc_class)
 
     def test_real_context_overflow_from_a_small_model(self, emulator: Emulator) -> None:
-        llm = _llm(emulator, model="zlm-v1-iab-domain-classifier")  # 100-token input limit
+        llm = _llm(emulator, model="LFM2.5-1.2B-Instruct")  # 32,768-token input limit
+        # Each message is under the per-message character cap; together they overflow.
+        turns = [("human", "word " * 14_000), ("ai", "ok"), ("human", "word " * 14_000)]
         with pytest.raises(lc.ContextOverflowError, match="context_length_exceeded"):
-            llm.invoke("word " * 2000)
+            llm.invoke(turns)
 
     def test_missing_key_is_an_authentication_error(
         self, emulator: Emulator, monkeypatch: pytest.MonkeyPatch

@@ -66,7 +66,7 @@ def test_bad_batch_size_is_refused() -> None:
 
 
 def test_empty_string_is_refused_with_its_position(emulator: Emulator) -> None:
-    with pytest.raises(ValueError, match=r"input\[1\] must be a non-empty string"):
+    with pytest.raises(ValueError, match=r"texts\[1\] is empty"):
         _embeddings(emulator).embed_documents(["ok", ""])
 
 

@@ -185,11 +185,11 @@ def test_metadata_overrides() -> None:
     llm = ZeroGPU(model="LFM2.5-1.2B-Instruct", context_window=4096, is_function_calling_model=True)
     assert llm.metadata.context_window == 4096
     assert llm.metadata.is_function_calling_model is True
-    assert ZeroGPU().metadata.model_name == "llama-3.1-8b-instruct-fast"
+    assert ZeroGPU().metadata.model_name == "gpt-oss-120b"
 
 
 def test_embedding_model_is_refused() -> None:
-    with pytest.raises(ValueError, match=re.escape("'bge-small-en-v1.5' is a embedding model")):
+    with pytest.raises(ValueError, match=re.escape("'bge-small-en-v1.5' is an embedding model")):
         ZeroGPU(model="bge-small-en-v1.5")
 
 

@@ -60,11 +60,16 @@ def _chat(kw: dict[str, str], **more: Any) -> ChatZeroGPU:
 
 
 ROWS: dict[str, Row] = {
-    # Chat: empty input is the server's call (documented 400), not silently dropped.
+    # Chat: empty input is refused before any request, naming the message.
     "chat-empty-text": (
         lambda kw: _chat(kw).invoke(""),
-        Raises(BadRequestError, ("non-empty",), requests=1),
+        Raises(ValueError, ("input[0]", "empty content")),
     ),
+    "chat-no-messages": (
+        lambda kw: _chat(kw).invoke([]),
+        Raises(ValueError, ("input is empty",)),
+    ),
+    # Whitespace-only text is the server's call (the emulator answers 400).
     "chat-whitespace-text": (
         lambda kw: _chat(kw).invoke("  \n\t "),
         Raises(BadRequestError, ("non-empty",), requests=1),
@@ -77,9 +82,10 @@ ROWS: dict[str, Row] = {
         lambda kw: _chat(kw).invoke([{"role": "user", "content": 42}]),
         Raises(ValidationError, ("content",)),
     ),
+    # Body validation names the field without echoing values (they may be PII).
     "chat-negative-temperature": (
         lambda kw: _chat(kw, temperature=-1).invoke("Hi"),
-        Raises(ValidationError, ("temperature",)),
+        Raises(ValueError, ("Invalid ChatCompletionRequest", "temperature")),
     ),
     "chat-given-embedding-model": (
         lambda kw: ChatZeroGPU(model=catalog.DEFAULT_EMBEDDING_MODEL, **kw),
@@ -127,11 +133,11 @@ ROWS: dict[str, Row] = {
     ),
     "embeddings-empty-text": (
         lambda kw: ZeroGPUEmbeddings(**kw).embed_documents(["fine", ""]),
-        Raises(ValueError, ("input[1]", "non-empty")),
+        Raises(ValueError, ("texts[1]", "empty")),
     ),
     "embeddings-non-string": (
         lambda kw: ZeroGPUEmbeddings(**kw).embed_documents([42]),  # type: ignore[list-item]
-        Raises(ValueError, ("input[0]",)),
+        Raises(TypeError, ("texts[0]", "must be a string")),
     ),
     "embeddings-no-texts": (
         lambda kw: ZeroGPUEmbeddings(**kw).embed_documents([]),

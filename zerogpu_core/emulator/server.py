@@ -24,6 +24,9 @@ class _Server(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # The stdlib's listen backlog is 5: in a burst of concurrent connections the rest
+    # wait for a SYN retransmit (about 1 s), which test suites see as flaky slowness.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], app: EmulatorApp) -> None:
         super().__init__(address, _Handler)

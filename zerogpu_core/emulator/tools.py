@@ -117,8 +117,12 @@ def json_schema_content(request: ChatRequest, schema_spec: JSONObject) -> str:
 
 
 def json_object_content(request: ChatRequest) -> str:
-    """Content for ``json_object`` mode: the quoted key names the prompt asks for."""
-    prompt = "\n".join(m.text for m in request.messages if m.role in ("system", "user"))
+    """Content for ``json_object`` mode: a document valid against a JSON schema the
+    prompt carries, else an object with the quoted key names the prompt asks for."""
+    prompt = _prompt_text(request)
+    schema = _prompt_schema(prompt)
+    if schema is not None:
+        return dumps(generate_value(schema, PromptValues(request.last_user_text)))
     keys: list[str] = []
     for match in _QUOTED_KEY.finditer(prompt):
         if match.group(1) not in keys:
@@ -135,14 +139,25 @@ def prompt_schema_content(request: ChatRequest) -> str | None:
     into the prompt ("Here's a JSON schema to follow: {...}"); answer with a document
     that validates against it. ``None`` when the prompt carries no such schema.
     """
-    prompt = "\n".join(m.text for m in request.messages if m.role in ("system", "user"))
+    prompt = _prompt_text(request)
     if "json schema" not in prompt.lower():
         return None
+    schema = _prompt_schema(prompt)
+    if schema is None:
+        return None
+    return dumps(generate_value(schema, PromptValues(request.last_user_text)))
+
+
+def _prompt_text(request: ChatRequest) -> str:
+    return "\n".join(m.text for m in request.messages if m.role in ("system", "user"))
+
+
+def _prompt_schema(prompt: str) -> JSONObject | None:
     # LlamaIndex sends the schema with template braces still doubled ("{{").
     for text in (prompt, prompt.replace("{{", "{").replace("}}", "}")):
         schema = _first_schema(text)
         if schema is not None:
-            return dumps(generate_value(schema, PromptValues(request.last_user_text)))
+            return schema
     return None
 
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
-from zerogpu_core.catalog import require_kind
+from zerogpu_core.catalog import check_model
 from zerogpu_core.tasks._payload import extract_payload
 from zerogpu_core.tasks.batch_mode import BatchAPIOptions, aprocess_documents, process_documents
 from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
@@ -158,7 +158,7 @@ class IABOptions:
     max_chunk_tokens: int | None = None
 
     def __post_init__(self) -> None:
-        require_kind(self.model, "task", purpose="IAB classification")
+        check_model(self.model, "iab")
         token_budget(self.model, self.max_chunk_tokens)
 
 

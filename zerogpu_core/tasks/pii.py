@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
-from zerogpu_core.catalog import require_kind
+from zerogpu_core.catalog import check_model
 from zerogpu_core.tasks._payload import TaskOutputError, extract_payload
 from zerogpu_core.tasks.batch_mode import BatchAPIOptions, aprocess_documents, process_documents
 from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
@@ -84,7 +84,7 @@ class PIIOptions:
     max_chunk_tokens: int | None = None
 
     def __post_init__(self) -> None:
-        require_kind(self.model, "task", purpose="PII detection")
+        check_model(self.model, "pii")
         token_budget(self.model, self.max_chunk_tokens)
         if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be between 0 and 1, got {self.threshold}")
