@@ -104,7 +104,9 @@ def misbehave(payload: dict[str, Any], text: str) -> dict[str, Any]:
         return payload
     kind = zlib.crc32(text.encode()) % 6
     if kind == 1:  # offsets off by a few characters; the text is right
-        payload["entities"] = [{**e, "start": e["start"] + 3, "end": e["end"] + 3} for e in entities]
+        payload["entities"] = [
+            {**e, "start": e["start"] + 3, "end": e["end"] + 3} for e in entities
+        ]
     elif kind == 2:  # entities dropped, redacted_text still masks them
         payload["entities"], payload["entities_by_label"] = [], {}
     elif kind == 3:  # an entity that is not in the text, and a partial redaction

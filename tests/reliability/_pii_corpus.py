@@ -59,9 +59,7 @@ def _name_sentence(rng: random.Random) -> tuple[str, list[str]]:
     kind = rng.randrange(4)
     if kind == 0:
         surname = rng.choice(_TITLED)
-        return f"The case was handled by {rng.choice(_TITLES)} {surname} and the nurse.", [
-            surname
-        ]
+        return f"The case was handled by {rng.choice(_TITLES)} {surname} and the nurse.", [surname]
     if kind == 1:
         name = rng.choice(_INITIALLED)
         return f"The form was signed by {name} on Monday.", _parts(name)
@@ -132,7 +130,7 @@ def _long_sentence(rng: random.Random, index: int) -> LeakDoc:
             words += sentence.rstrip(".").split()
             secrets += planted
         else:
-            words += rng.choice(_FILLER).split() + [","]
+            words += [*rng.choice(_FILLER).split(), ","]
     return _doc(rng, index, "long-sentence", " ".join(words) + ".", secrets)
 
 
@@ -142,7 +140,9 @@ def _log(rng: random.Random, index: int) -> LeakDoc:
     for n in range(rng.randrange(60, 110)):
         email, phone = rng.choice(_EMAILS), rng.choice(_PHONES)
         ip = f"10.{n % 256}.{rng.randrange(256)}.{rng.randrange(256)}"
-        lines.append(f"2024-05-01T12:{n % 60:02d}:{rng.randrange(60):02d}Z,INFO,{email},{ip},{phone}")
+        lines.append(
+            f"2024-05-01T12:{n % 60:02d}:{rng.randrange(60):02d}Z,INFO,{email},{ip},{phone}"
+        )
         secrets += [email, phone]
     return _doc(rng, index, "log-csv", "\n".join(lines), secrets)
 

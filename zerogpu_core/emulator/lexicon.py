@@ -67,7 +67,10 @@ FAMILY_FIRST = frozenset(
 _UPPER = "".join(c for c in map(chr, range(0x41, 0x250)) if c.isupper())
 _LOWER = "".join(c for c in map(chr, range(0x61, 0x250)) if c.islower())
 # A capitalised word: "Smith", "Jean-Pierre", "O'Brien".
-_CAP = rf"(?:[{_UPPER}][{_LOWER}]+(?:['’-][{_UPPER}]?[{_LOWER}]+)*|[{_UPPER}]['’][{_UPPER}][{_LOWER}]+)"
+_CAP = (
+    rf"(?:[{_UPPER}][{_LOWER}]+(?:['’-][{_UPPER}]?[{_LOWER}]+)*"
+    rf"|[{_UPPER}]['’][{_UPPER}][{_LOWER}]+)"
+)
 _FIRST = "|".join(sorted(FIRST_NAMES, key=len, reverse=True))
 _LAST = "|".join(sorted(LAST_NAMES, key=len, reverse=True))
 _FAMILY_FIRST = "|".join(sorted(FAMILY_FIRST, key=len, reverse=True))

@@ -82,15 +82,13 @@ def check_categories(value: Any, key: str) -> tuple[str, ...]:
         ValueError: for anything but a list of documented names; the message lists
             them. An unknown name would make the server redact nothing for it.
     """
+    valid = "valid names: " + ", ".join(PII_CATEGORIES)
     if isinstance(value, str) or not isinstance(value, Sequence):
-        raise ValueError(f"{key} must be a list of category names, e.g. ['identity']")
+        raise ValueError(f"{key} must be a list of category names; {valid}")
     unknown = [v for v in value if not isinstance(v, str) or v not in PII_CATEGORIES]
     if unknown or not value:
         shown = ", ".join(repr(v) for v in unknown) or "an empty list"
-        raise ValueError(
-            f"{key} has {shown}, which is not a PII category; valid names: "
-            + ", ".join(PII_CATEGORIES)
-        )
+        raise ValueError(f"{key} has {shown}, which is not a PII category; {valid}")
     return tuple(value)
 
 

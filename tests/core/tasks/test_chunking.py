@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -109,11 +111,12 @@ def test_chunks_rebuild_the_text_and_fit_the_budget(text: str, budget: int) -> N
 
 
 def _check_windows(text: str, windows: list[TextChunk], budget: int) -> None:
-    assert windows[0].start == 0 and windows[-1].end == len(text)
+    assert windows[0].start == 0
+    assert windows[-1].end == len(text)
     for window in windows:
         assert window.text == text[window.start : window.end]
         assert estimate_tokens(window.text) <= budget
-    for before, after in zip(windows, windows[1:]):
+    for before, after in itertools.pairwise(windows):
         assert before.start < after.start
         assert before.end - after.start >= ENTITY_GUARANTEE
 
