@@ -27,7 +27,7 @@ BASE_URL = "http://emulator.invalid/v1"
 Perturb = Callable[[dict[str, Any], str], dict[str, Any]]
 
 
-def _handler(app: EmulatorApp) -> Callable[[httpx.Request], httpx.Response]:
+def handler(app: EmulatorApp) -> Callable[[httpx.Request], httpx.Response]:
     def handle(request: httpx.Request) -> httpx.Response:
         target = request.url.raw_path.decode()
         answer = app.handle(request.method, target, dict(request.headers), request.content)
@@ -39,7 +39,7 @@ def _handler(app: EmulatorApp) -> Callable[[httpx.Request], httpx.Response]:
 @contextmanager
 def inprocess_clients(app: EmulatorApp, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Route every framework object's ``ClientCache`` to ``app``."""
-    transport = httpx.MockTransport(_handler(app))
+    transport = httpx.MockTransport(handler(app))
     # A mock transport holds no sockets, so the async client needs no closing and
     # may serve several event loops.
     aio = httpx.AsyncClient(transport=transport)

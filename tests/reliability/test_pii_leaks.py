@@ -12,20 +12,27 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
+import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from langchain_core.documents import Document
 from llama_index.core.schema import TextNode
 
 import langchain_zerogpu
 import llama_index_zerogpu
-from tests.reliability._inprocess import ScriptedApp, inprocess_clients, misbehave
+from tests.reliability._inprocess import ScriptedApp, handler, inprocess_clients, misbehave
 from tests.reliability._pii_corpus import LeakDoc, adversarial_corpus, leaked
+from zerogpu_core import ZeroGPUClient
 from zerogpu_core.emulator import EmulatorOptions
 from zerogpu_core.emulator.app import EmulatorApp
+from zerogpu_core.emulator.pii import pii_payload
+from zerogpu_core.tasks import PIIOptions, redact_pii
+from zerogpu_core.tasks.chunking import MIN_WINDOW_TOKENS
 
 pytestmark = pytest.mark.emulator
 
@@ -47,8 +54,6 @@ def _corpus() -> tuple[LeakDoc, ...]:
 @cache
 def _whole_text_misses() -> int:
     """Secrets the emulator misses even when it sees a document whole (no chunking)."""
-    from zerogpu_core.emulator.pii import pii_payload
-
     return sum(
         len(leaked(pii_payload(d.text, {"usecase": "redact"})["redacted_text"], d.secrets))
         for d in _corpus()
@@ -131,3 +136,49 @@ def test_no_pii_leaks_in_any_mode(
     report = LEAK_REPORT[f"{framework}/{mode}"]
     assert report["leaked"] == report["metadata leaked"] == report["scripted leaked"] == 0, report
     assert len(honest) == len(corpus), "an honest server must not make documents fail"
+
+
+_PARTS = (
+    "The case was handled by Dr. Novak and the nurse.",
+    "The form was signed by John R. Smith on Monday.",
+    "A note from J. R. R. Tolkien arrived.",
+    "Please forward the file to Li Wei today.",
+    "The request came from Zoë Ólafsdóttir yesterday.",
+    "Replies go to jane.doe@example.com only.",
+    "The callback number is ４１５-５５５-０１３４ for now.",
+    "See https://crm.example.com/c?email=r.smith@corp.example.org&ref=42 for details.",
+    "The card on file is 4111 1111 1111 1111 until May.",
+    "the quarterly figures were reviewed by the committee",
+    "nothing unusual was found in the logs of the build server",
+    "2024-05-01T12:00:01Z,INFO,10.0.0.12,+44 20 7946 0958",
+)
+
+
+@pytest.fixture(scope="module")
+def inprocess_client() -> Iterator[ZeroGPUClient]:
+    transport = httpx.MockTransport(handler(EmulatorApp(EmulatorOptions(api_key="test-key"))))
+    with ZeroGPUClient(
+        api_key="test-key",
+        base_url="http://emulator.invalid/v1",
+        http_client=httpx.Client(transport=transport),
+    ) as client:
+        yield client
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    parts=st.lists(st.sampled_from(_PARTS), min_size=1, max_size=70),
+    joiner=st.sampled_from([" ", "\n", ", "]),
+    budgets=st.lists(st.integers(MIN_WINDOW_TOKENS, 900), min_size=2, max_size=3),
+)
+def test_every_detectable_entity_is_masked_wherever_the_cuts_fall(
+    inprocess_client: ZeroGPUClient, parts: list[str], joiner: str, budgets: list[int]
+) -> None:
+    text = joiner.join(parts)
+    whole = pii_payload(text, {"usecase": "redact"})  # the emulator seeing it all at once
+    for budget in budgets:
+        result = redact_pii(inprocess_client, text, PIIOptions(max_chunk_tokens=budget))
+        assert result.text == whole["redacted_text"], budget
+        assert not leaked(result.text, [e["text"] for e in whole["entities"]])
