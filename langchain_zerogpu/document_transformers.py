@@ -33,6 +33,7 @@ from zerogpu_core.tasks import (
     PIIOptions,
     PIIResult,
     PIISpan,
+    Verification,
     aclassify_iab_documents,
     adetect_pii,
     aredact_pii_documents,
@@ -101,6 +102,10 @@ def _texts_and_ids(
     ids = [d.id for d in documents]
     check_free_metadata_key([d.metadata for d in documents], metadata_key, owner=owner, ids=ids)
     return [d.page_content for d in documents], ids
+
+
+def _metadata(documents: Sequence[Document]) -> list[dict[str, Any]]:
+    return [d.metadata for d in documents]
 
 
 def _with_metadata(document: Document, key: str, value: Any, **update: Any) -> Document:
@@ -238,6 +243,11 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient
     propagate: bool = True
     """Mask every other occurrence of a detected string too."""
     max_chunk_tokens: int | None = Field(default=None, ge=1)
+    verification: Verification = "strict"
+    """``"strict"``: a reply that cannot be verified fails its document. ``"lenient"``:
+    mask the union of what the reply's parts flag instead (``docs/guides/pii.md``)."""
+    redact_metadata_keys: list[str] = Field(default_factory=list)
+    """Metadata keys whose text values are redacted too (same placeholders)."""
     max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1)
     show_progress: bool = False
     on_failure: Literal["raise", "drop"] = "raise"
@@ -257,6 +267,8 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient
             reversible=self.reversible,
             propagate=self.propagate,
             max_chunk_tokens=self.max_chunk_tokens,
+            verification=self.verification,
+            metadata_keys=self.redact_metadata_keys,
         )
 
     def _redaction(
@@ -268,9 +280,10 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient
             if result is None:
                 out.append(None)
                 continue
-            metadata = result.to_metadata(include_mapping=self.store_mapping)
+            audit = result.to_metadata(include_mapping=self.store_mapping)
+            metadata = {**result.redacted_metadata(document.metadata), self.metadata_key: audit}
             out.append(
-                _with_metadata(document, self.metadata_key, metadata, page_content=result.text)
+                document.model_copy(update={"metadata": metadata, "page_content": result.text})
             )
             mappings.append(dict(result.mapping))
         kept = outcome.drop_failed(out, on_failure=self.on_failure)
@@ -284,6 +297,7 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient
             texts,
             self._options(),
             ids=ids,
+            metadata=_metadata(documents),
             max_concurrency=self.max_concurrency,
             progress=self.show_progress,
             batch=self._batch_api(),
@@ -298,6 +312,7 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient
             texts,
             self._options(),
             ids=ids,
+            metadata=_metadata(documents),
             max_concurrency=self.max_concurrency,
             progress=self.show_progress,
             batch=self._batch_api(),
@@ -345,6 +360,7 @@ class ZeroGPUPIIDetector(_ZeroGPUTaskClient):
     """Keep only these labels (either spelling: ``phone number`` or ``phone_number``)."""
     extra_metadata: dict[str, Any] = Field(default_factory=dict)
     max_chunk_tokens: int | None = Field(default=None, ge=1)
+    verification: Verification = "strict"
 
     @model_validator(mode="after")
     def _check_options(self) -> Self:
@@ -358,6 +374,7 @@ class ZeroGPUPIIDetector(_ZeroGPUTaskClient):
             categories=self.categories,
             extra_metadata=self.extra_metadata,
             max_chunk_tokens=self.max_chunk_tokens,
+            verification=self.verification,
         )
 
     def _matches(self, content: str, spans: Sequence[PIISpan]) -> list[PIIMatch]:

@@ -20,9 +20,16 @@ from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import check_free_metadata_key
 from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
-from zerogpu_core.tasks import BatchAPIOptions, BatchResult, PIIResult
+from zerogpu_core.tasks import BatchAPIOptions, BatchResult, PIIResult, Verification
 
-__all__ = ["BatchModeSettings", "ZeroGPUTaskSettings", "node_texts", "redacted_nodes"]
+__all__ = [
+    "BatchModeSettings",
+    "PIISafetySettings",
+    "ZeroGPUTaskSettings",
+    "node_metadata",
+    "node_texts",
+    "redacted_nodes",
+]
 
 N = TypeVar("N", bound=BaseNode)
 
@@ -79,6 +86,25 @@ class BatchModeSettings(BaseModel):
         return BatchAPIOptions(self.batch_state_path, self.batch_poll_interval)
 
 
+class PIISafetySettings(BaseModel):
+    """How unverifiable replies are handled and which metadata is redacted too."""
+
+    verification: Verification = Field(
+        default="strict",
+        description="'strict': a reply that cannot be verified fails its node; 'lenient': "
+        "mask the union of what the reply's parts flag instead (docs/guides/pii.md).",
+    )
+    redact_metadata_keys: list[str] = Field(
+        default_factory=list,
+        description="Metadata keys whose text values are redacted too (same placeholders).",
+    )
+
+
+def node_metadata(nodes: Sequence[BaseNode]) -> list[dict[str, Any]]:
+    """Each node's metadata (the redacted keys are read from it)."""
+    return [n.metadata for n in nodes]
+
+
 def node_texts(
     nodes: Sequence[BaseNode], mode: MetadataMode, *, free_key: str | None = None, owner: str = ""
 ) -> tuple[list[str], list[str | None]]:
@@ -119,6 +145,7 @@ def redacted_nodes(
             continue
         copy = node.model_copy(deep=True)
         copy.set_content(result.text)
+        copy.metadata = result.redacted_metadata(copy.metadata)
         copy.metadata[metadata_key] = result.to_metadata()
         _hide(copy, metadata_key)
         if mapping_key is not None:

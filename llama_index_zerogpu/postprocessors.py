@@ -9,7 +9,13 @@ from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle
 from typing_extensions import Self
 
-from llama_index_zerogpu._tasks import ZeroGPUTaskSettings, node_texts, redacted_nodes
+from llama_index_zerogpu._tasks import (
+    PIISafetySettings,
+    ZeroGPUTaskSettings,
+    node_metadata,
+    node_texts,
+    redacted_nodes,
+)
 from zerogpu_core.tasks import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_PII_MODEL,
@@ -23,7 +29,7 @@ from zerogpu_core.tasks import (
 __all__ = ["ZeroGPUPIINodePostprocessor"]
 
 
-class ZeroGPUPIINodePostprocessor(ZeroGPUTaskSettings, BaseNodePostprocessor):
+class ZeroGPUPIINodePostprocessor(ZeroGPUTaskSettings, PIISafetySettings, BaseNodePostprocessor):
     """Masks PII in retrieved nodes before they reach the LLM.
 
     Example:
@@ -69,6 +75,8 @@ class ZeroGPUPIINodePostprocessor(ZeroGPUTaskSettings, BaseNodePostprocessor):
             reversible=True,
             propagate=self.propagate,
             max_chunk_tokens=self.max_chunk_tokens,
+            verification=self.verification,
+            metadata_keys=self.redact_metadata_keys,
         )
 
     def _finish(
@@ -95,6 +103,7 @@ class ZeroGPUPIINodePostprocessor(ZeroGPUTaskSettings, BaseNodePostprocessor):
             texts,
             self._options(),
             ids=ids,
+            metadata=node_metadata([n.node for n in nodes]),
             max_concurrency=self.max_concurrency,
         )
         return self._finish(nodes, outcome)
@@ -108,6 +117,7 @@ class ZeroGPUPIINodePostprocessor(ZeroGPUTaskSettings, BaseNodePostprocessor):
             texts,
             self._options(),
             ids=ids,
+            metadata=node_metadata([n.node for n in nodes]),
             max_concurrency=self.max_concurrency,
         )
         return self._finish(nodes, outcome)

@@ -11,7 +11,9 @@ from typing_extensions import Self
 
 from llama_index_zerogpu._tasks import (
     BatchModeSettings,
+    PIISafetySettings,
     ZeroGPUTaskSettings,
+    node_metadata,
     node_texts,
     redacted_nodes,
 )
@@ -28,7 +30,9 @@ from zerogpu_core.tasks import (
 __all__ = ["ZeroGPUPIIRedactor"]
 
 
-class ZeroGPUPIIRedactor(ZeroGPUTaskSettings, BatchModeSettings, TransformComponent):
+class ZeroGPUPIIRedactor(
+    ZeroGPUTaskSettings, BatchModeSettings, PIISafetySettings, TransformComponent
+):
     """Replaces PII in node text with ``[LABEL]`` placeholders.
 
     Example:
@@ -76,6 +80,8 @@ class ZeroGPUPIIRedactor(ZeroGPUTaskSettings, BatchModeSettings, TransformCompon
             extra_metadata=self.extra_metadata,
             propagate=self.propagate,
             max_chunk_tokens=self.max_chunk_tokens,
+            verification=self.verification,
+            metadata_keys=self.redact_metadata_keys,
         )
 
     def _finish(self, nodes: Sequence[BaseNode], outcome: BatchResult[PIIResult]) -> list[BaseNode]:
@@ -92,6 +98,7 @@ class ZeroGPUPIIRedactor(ZeroGPUTaskSettings, BatchModeSettings, TransformCompon
             texts,
             self._options(),
             ids=ids,
+            metadata=node_metadata(nodes),
             max_concurrency=self.max_concurrency,
             progress=self.show_progress or bool(kwargs.get("show_progress")),
             batch=self._batch_api(),
@@ -108,6 +115,7 @@ class ZeroGPUPIIRedactor(ZeroGPUTaskSettings, BatchModeSettings, TransformCompon
             texts,
             self._options(),
             ids=ids,
+            metadata=node_metadata(nodes),
             max_concurrency=self.max_concurrency,
             progress=self.show_progress or bool(kwargs.get("show_progress")),
             batch=self._batch_api(),

@@ -165,7 +165,7 @@ def test_llama_on_responses_is_invalid_prompt(client: httpx.Client) -> None:
 
 
 def test_context_length_exceeded_default_400(client: httpx.Client) -> None:
-    response = client.post("/chat/completions", json=_chat("word " * 400, "deberta-v3-small"))
+    response = client.post("/chat/completions", json=_chat("word " * 450, "deberta-v3-small"))
     assert response.status_code == 400
     error = _error(response)
     assert error["code"] == "context_length_exceeded"

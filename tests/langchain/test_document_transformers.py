@@ -178,3 +178,36 @@ def test_settings_are_validated_and_secret() -> None:
         ZeroGPUIABClassifier(model="bge-small-en-v1.5")
     redactor = ZeroGPUPIIRedactor(api_key="zgpu-api-secret")
     assert "zgpu-api-secret" not in repr(redactor) + str(redactor.model_dump())
+
+
+def test_named_metadata_keys_are_redacted_with_the_same_placeholders(emulator: Emulator) -> None:
+    doc = Document(
+        "Jane Doe asked for a refund.",
+        metadata={"author": "Jane Doe", "cc": ["hi@example.com", "ok"], "page": 3},
+    )
+    redactor = ZeroGPUPIIRedactor(
+        reversible=True, redact_metadata_keys=["author", "cc", "missing"], **_kw(emulator)
+    )
+    outcome = redactor.redact_documents([doc])
+    out = outcome.documents[0]
+    assert out.page_content == "[PERSON_1] asked for a refund."
+    assert out.metadata["author"] == "[PERSON_1]"
+    assert out.metadata["cc"] == ["[EMAIL_1]", "ok"]
+    assert out.metadata["page"] == 3
+    assert outcome.mappings[0] == {"[PERSON_1]": "Jane Doe", "[EMAIL_1]": "hi@example.com"}
+    assert "Jane" not in json.dumps(out.metadata["pii"])
+    assert doc.metadata["author"] == "Jane Doe"  # the input is not modified
+
+
+def test_a_named_metadata_value_that_is_not_text_is_refused(emulator: Emulator) -> None:
+    redactor = ZeroGPUPIIRedactor(redact_metadata_keys=["phone"], **_kw(emulator))
+    with pytest.raises(TypeError, match=r"metadata\['phone'\] is int"):
+        redactor.transform_documents([Document("hi", metadata={"phone": 4155550134})])
+    assert emulator.requests == []
+
+
+def test_unknown_categories_are_refused_before_any_request() -> None:
+    with pytest.raises(ValidationError, match="valid names: identity, contact"):
+        ZeroGPUPIIRedactor(api_key="k", categories=["contacts"])
+    with pytest.raises(ValidationError, match="verification"):
+        ZeroGPUPIIRedactor(api_key="k", verification="loose")

@@ -16,9 +16,8 @@ from llama_index.core.schema import BaseNode, MetadataMode
 from pydantic import ValidationError
 
 from llama_index_zerogpu import ZeroGPUIABExtractor, ZeroGPUPIIRedactor
-from zerogpu_core.batch import BatchItemError
 from zerogpu_core.emulator import Emulator
-from zerogpu_core.tasks import BatchTransformError
+from zerogpu_core.tasks import BatchTransformError, PIIChunkTooLongError
 
 pytestmark = pytest.mark.emulator
 
@@ -97,22 +96,26 @@ async def test_async_pipeline_in_batch_mode_equals_sync(emu: Emulator, tmp_path:
 
 
 def test_failure_semantics_match_sync(emu: Emulator, caplog: pytest.LogCaptureFixture) -> None:
-    # A budget above the model's limit: the server rejects the long node's chunk.
-    settings = {"max_chunk_tokens": 5000}
+    # The server's limit is so small that even the shortest window it may be split
+    # into is rejected: the long node fails closed in both modes.
     errors = []
-    for mode in ({}, _batch()):
-        with pytest.raises(BatchTransformError) as info:
-            ZeroGPUPIIRedactor(**_kw(emu, **settings, **mode))(_docs())
-        errors.append(info.value)
-    assert errors[1].failed_ids == errors[0].failed_ids == ["d2"]
-    assert _view([n for n in errors[1].results if n]) == _view([n for n in errors[0].results if n])
-    assert isinstance(errors[1].__cause__, BatchItemError)
+    with Emulator(api_key="test-key", input_token_limit=60) as tight:
+        for mode in ({}, _batch()):
+            with pytest.raises(BatchTransformError) as info:
+                ZeroGPUPIIRedactor(**_kw(tight, **mode))(_docs())
+            errors.append(info.value)
+        assert errors[1].failed_ids == errors[0].failed_ids == ["d2"]
+        assert _view([n for n in errors[1].results if n]) == _view(
+            [n for n in errors[0].results if n]
+        )
+        assert isinstance(errors[1].__cause__, PIIChunkTooLongError)
 
-    dropped = ZeroGPUPIIRedactor(**_kw(emu, on_failure="drop", **settings, **_batch()))(_docs())
+        dropped = ZeroGPUPIIRedactor(**_kw(tight, on_failure="drop", **_batch()))(_docs())
     assert [n.node_id for n in dropped] == ["d0", "d1", "d3", "d4"]
     assert "d2" in caplog.text
 
-    keep = ZeroGPUIABExtractor(**_kw(emu, on_failure="keep", **settings, **_batch()))
+    # A budget above the model's limit: the server rejects the long node's chunk.
+    keep = ZeroGPUIABExtractor(**_kw(emu, on_failure="keep", max_chunk_tokens=5000, **_batch()))
     metadata = keep.extract(_docs())
     assert metadata[2]["iab"]["error"]["type"] == "BatchItemError"
     assert metadata[0]["iab"]["iab_2_2"]

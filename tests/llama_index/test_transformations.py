@@ -174,3 +174,16 @@ def test_worker_without_a_key_fails_clearly(
     pipeline = IngestionPipeline(transformations=[ZeroGPUPIIRedactor(**_kw(emulator))])
     with pytest.raises(Exception, match="ZEROGPU_API_KEY"):
         pipeline.run(documents=_docs(4), num_workers=2)
+
+
+def test_named_node_metadata_is_redacted(emulator: Emulator) -> None:
+    node = TextNode(text="Call Jane Doe.", metadata={"author": "Jane Doe", "n": 1})
+    out = ZeroGPUPIIRedactor(redact_metadata_keys=["author"], **_kw(emulator))([node])
+    assert out[0].get_content() == "Call [PERSON]."
+    assert out[0].metadata["author"] == "[PERSON]"
+    assert out[0].metadata["n"] == 1
+    assert node.metadata["author"] == "Jane Doe"
+    masked = ZeroGPUPIINodePostprocessor(redact_metadata_keys=["author"], **_kw(emulator))
+    hit = masked.postprocess_nodes([NodeWithScore(node=node, score=1.0)])[0].node
+    assert hit.metadata["author"] == "[PERSON_1]"
+    assert deanonymize(hit.get_content(), hit.metadata["__pii_node_info__"]) == "Call Jane Doe."

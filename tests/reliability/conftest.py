@@ -29,3 +29,14 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
         "RetryPolicy",
         functools.partial(RetryPolicy, initial_delay=0.001, max_delay=0.01),
     )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the leak suite's counts (tests/reliability/test_pii_leaks.py) after a run."""
+    from tests.reliability.test_pii_leaks import LEAK_REPORT
+
+    if not LEAK_REPORT:
+        return
+    terminalreporter.section("PII leak counts")
+    for mode, figures in sorted(LEAK_REPORT.items()):
+        terminalreporter.write_line(f"{mode}: {figures}")

@@ -210,9 +210,7 @@ class EmulatorApp:
             raise ApiError(403, "Invalid credentials", bare=True)
 
     def _chat(self, call: _Call) -> EmulatedResponse:
-        request, completion = chat_completion(
-            _json_body(call.body), self.options.context_length_status
-        )
+        request, completion = chat_completion(_json_body(call.body), self.options.context())
         if not request.stream or self.options.stream_mode == "json":
             return json_response(200, chat_envelope(request, completion))
         events = stream_events(
@@ -226,11 +224,11 @@ class EmulatorApp:
 
     def _responses(self, call: _Call) -> EmulatedResponse:
         body = _json_body(call.body)
-        return json_response(200, run_responses(body, self.options.context_length_status))
+        return json_response(200, run_responses(body, self.options.context()))
 
     def _run_batch_line(self, body: JSONObject) -> tuple[int, JSONObject]:
         try:
-            request, completion = chat_completion(body, self.options.context_length_status)
+            request, completion = chat_completion(body, self.options.context())
         except ApiError as err:
             return err.status, err.body
         return 200, batch_body(chat_envelope(request, completion))

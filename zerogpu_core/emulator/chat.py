@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zerogpu_core.emulator.generation import Choice, Completion, complete
 from zerogpu_core.emulator.request import ChatRequest, parse_chat, parse_responses
+from zerogpu_core.emulator.tokens import ContextPolicy
 from zerogpu_core.emulator.wire import JSONObject, new_id, now
 
 __all__ = [
@@ -58,9 +59,9 @@ def chat_envelope(request: ChatRequest, completion: Completion) -> JSONObject:
     }
 
 
-def chat_completion(body: JSONObject, context_status: int) -> tuple[ChatRequest, Completion]:
+def chat_completion(body: JSONObject, context: ContextPolicy) -> tuple[ChatRequest, Completion]:
     """Validate a chat body and generate its completion."""
-    request = parse_chat(body, context_status)
+    request = parse_chat(body, context)
     return request, complete(request)
 
 
@@ -142,7 +143,7 @@ def responses_envelope(request: ChatRequest, completion: Completion) -> JSONObje
     return envelope
 
 
-def run_responses(body: JSONObject, context_status: int) -> JSONObject:
+def run_responses(body: JSONObject, context: ContextPolicy) -> JSONObject:
     """Answer a ``/v1/responses`` body."""
-    request = parse_responses(body, context_status)
+    request = parse_responses(body, context)
     return responses_envelope(request, complete(request))

@@ -11,6 +11,7 @@ __all__ = [
     "ADDRESS",
     "COMPANIES",
     "EMAIL",
+    "FAMILY_FIRST",
     "FIRST_NAMES",
     "JOB_TITLE",
     "LAST_NAMES",
@@ -37,7 +38,9 @@ FIRST_NAMES = frozenset(
         "Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen Nancy Lisa "
         "Emily Emma Olivia Sophia Anna Jane Maria Laura Julia Alice Grace Chloe Hannah Priya "
         "Jean Pierre Marie Camille Louis Hans Klaus Jürgen Stefan Lukas Sofia Lucia Carlos Juan "
-        "José Miguel Pedro Ana Giulia Marco Luca Francesco João Beatriz Ahmed Wei Yuki"
+        "José Miguel Pedro Ana Giulia Marco Luca Francesco João Beatriz Ahmed Wei Yuki "
+        "Zoë Søren Łukasz Ærin Björn Jürgen Agnieszka Małgorzata Ines Inés Fatima Omar "
+        "Aisha Mohammed Ravi Arjun Ananya Olga Ivan Dmitri Kenji Hiroshi Sakura Mei"
     )
 )
 
@@ -47,19 +50,41 @@ LAST_NAMES = frozenset(
         "Lopez Gonzalez Wilson Anderson Taylor Moore Jackson Thompson White Harris Clark Lewis "
         "Walker Hall Young King Wright Scott Green Baker Adams Nelson Hill Doe Roe Okafor "
         "Müller Schmidt Schneider Fischer Weber Dubois Durand Moreau Rossi Russo Bianchi Silva "
-        "Santos Costa Pereira Fernandez Sanchez Nguyen Chen Wang Kim Patel Singh"
+        "Santos Costa Pereira Fernandez Sanchez Nguyen Chen Wang Kim Patel Singh Novak "
+        "Kowalski Nowak Wójcik Lindqvist Johansson Haddad Tanaka Sato Suzuki Ivanov"
     )
 )
 
-_CAP = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+"
+#: Family names written first (Chinese, Vietnamese, Korean order): "Li Wei".
+FAMILY_FIRST = frozenset(
+    _words(
+        "Li Wang Zhang Liu Chen Yang Zhao Huang Zhou Wu Xu Sun Zhu Hu Guo Lin Gao Luo "
+        "Nguyen Tran Pham Hoang Vu Kim Park Choi"
+    )
+)
+
+# Upper- and lower-case letters of the Latin scripts (ASCII, Latin-1, Extended-A/B).
+_UPPER = "".join(c for c in map(chr, range(0x41, 0x250)) if c.isupper())
+_LOWER = "".join(c for c in map(chr, range(0x61, 0x250)) if c.islower())
+# A capitalised word: "Smith", "Jean-Pierre", "O'Brien".
+_CAP = (
+    rf"(?:[{_UPPER}][{_LOWER}]+(?:['’-][{_UPPER}]?[{_LOWER}]+)*"
+    rf"|[{_UPPER}]['’][{_UPPER}][{_LOWER}]+)"
+)
 _FIRST = "|".join(sorted(FIRST_NAMES, key=len, reverse=True))
 _LAST = "|".join(sorted(LAST_NAMES, key=len, reverse=True))
+_FAMILY_FIRST = "|".join(sorted(FAMILY_FIRST, key=len, reverse=True))
 _GREETINGS = "Hello|Hi|Hey|Dear|Contact|Call|Email|Thanks|Regards|From|To|The|This|Ask"
+_TITLE = r"(?:Mr|Mrs|Ms|Mx|Dr|Prof|Sir|Dame)\.?"
+_NON_ASCII_CAP = rf"[{_UPPER}][{_LOWER}'’-]*[^\x00-\x7f\s][{_LOWER}'’-]*"
 # Names never span lines, so only spaces separate their parts.
 PERSON = re.compile(
     rf"\b(?:(?:{_FIRST})(?: +[A-Z]\.)?(?: +{_CAP}){{1,2}}"
-    rf"|(?:Mr|Mrs|Ms|Dr|Prof)\.? +{_CAP}(?: +{_CAP})?"
-    rf"|(?!(?:{_GREETINGS})\b){_CAP} +(?:{_LAST}))\b"
+    rf"|{_TITLE} +(?:[A-Z]\. +)*{_CAP}(?: +{_CAP})?"
+    rf"|(?<![.\w])(?:[A-Z]\. +){{1,3}}{_CAP}"
+    rf"|(?:{_FAMILY_FIRST})(?: +{_CAP}){{1,2}}"
+    rf"|(?:{_NON_ASCII_CAP}|{_CAP}) +{_NON_ASCII_CAP}|{_NON_ASCII_CAP} +{_CAP}"
+    rf"|(?!(?:{_GREETINGS})\b){_CAP} +(?:{_LAST}))(?![{_LOWER}{_UPPER}])"
 )
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
 PHONE = re.compile(
@@ -116,14 +141,16 @@ LOCATIONS = _items(
 )
 
 
+@lru_cache(maxsize=64)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    # One pass for all terms; longer terms first so "Acme Corp" wins over a prefix.
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w+#])(?:{alternatives})(?:\s+\d+(?:\.\d+)*)?(?![\w+#])")
+
+
 def find_terms(text: str, terms: tuple[str, ...]) -> list[tuple[int, int, str]]:
     """Spans ``(start, end, text)`` of ``terms`` in ``text``, with trailing versions."""
-    spans: list[tuple[int, int, str]] = []
-    for term in terms:
-        pattern = rf"(?<![\w+#]){re.escape(term)}(?:\s+\d+(?:\.\d+)*)?(?![\w+#])"
-        spans.extend((m.start(), m.end(), m.group(0)) for m in re.finditer(pattern, text))
-    spans.sort()
-    return spans
+    return [(m.start(), m.end(), m.group(0)) for m in _terms_pattern(terms).finditer(text)]
 
 
 _STOPWORDS = frozenset(

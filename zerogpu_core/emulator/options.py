@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from zerogpu_core.emulator.tokens import ContextPolicy, Overflow
+
 __all__ = ["EmulatorOptions", "StreamMode"]
 
 StreamMode = Literal["sse", "json"]
@@ -22,7 +24,12 @@ class EmulatorOptions:
             with a plain JSON completion (the docs do not rule that out).
         omit_tool_call_index: Stream tool-call deltas without ``index``.
         context_length_status: Status for ``context_length_exceeded`` (400 or 420;
-            both are documented).
+            both are documented; clients must tell them apart by ``error.code``).
+        context_overflow: Input over a model's limit: ``"model"`` truncates it
+            silently for the models documented to do so and rejects it for the
+            others; ``"reject"`` or ``"truncate"`` do that for every model.
+        input_token_limit: Replaces every model's input limit (in the emulator's
+            subword-like token count), to see overflow with short inputs.
         batch_line_delay: Seconds the batch worker spends per line (and finalizing).
         batch_expiry_seconds: Seconds after which an unfinished batch expires.
         latency: Seconds added to every request.
@@ -34,6 +41,8 @@ class EmulatorOptions:
     stream_mode: StreamMode = "sse"
     omit_tool_call_index: bool = False
     context_length_status: int = 400
+    context_overflow: Overflow = "model"
+    input_token_limit: int | None = None
     batch_line_delay: float = 0.0
     batch_expiry_seconds: float = 86_400.0
     latency: float = 0.0
@@ -44,5 +53,15 @@ class EmulatorOptions:
             raise ValueError("stream_mode must be 'sse' or 'json'")
         if self.context_length_status not in (400, 420):
             raise ValueError("context_length_status must be 400 or 420")
+        if self.context_overflow not in ("model", "reject", "truncate"):
+            raise ValueError("context_overflow must be 'model', 'reject' or 'truncate'")
+        if self.input_token_limit is not None and self.input_token_limit < 1:
+            raise ValueError("input_token_limit must be at least 1")
         if self.batch_line_delay < 0 or self.batch_expiry_seconds <= 0:
             raise ValueError("batch delays must be positive")
+
+    def context(self) -> ContextPolicy:
+        """What happens to input over a model's limit."""
+        return ContextPolicy(
+            self.context_length_status, self.context_overflow, self.input_token_limit
+        )

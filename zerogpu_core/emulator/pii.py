@@ -1,7 +1,12 @@
 """Rule-based ``gliner-multi-pii-v1``: PII extraction and redaction.
 
-Emails and phone numbers come from regular expressions, person names from a small
-first/last-name list; offsets are end-exclusive code-point indices into the input.
+Emails, phone numbers (any digits, full-width too), cards, IBANs and the like come
+from regular expressions; person names from rules (see ``docs/guides/testing.md``):
+a known first name followed by capitalised words, a title ("Dr.", "Mrs.", "Prof.")
+or initials ("J. R. R.") followed by a capitalised word, a family-name-first name
+("Li Wei"), two capitalised words one of which has a non-ASCII letter ("Zoë
+Ólafsdóttir"), or a capitalised word followed by a known last name. Offsets are
+end-exclusive code-point indices into the input.
 """
 
 from __future__ import annotations
@@ -54,19 +59,22 @@ _DETECTORS: dict[str, tuple[Finder, float]] = {
     ),
     "password": (_password, 0.9034),
     "api key": (_regex(re.compile(r"\b(?:sk|pk|zgpu|ghp)[-_][A-Za-z0-9_-]{8,}\b")), 0.8911),
+    "medical record number": (_regex(re.compile(r"\bMRN[:#]?\s*\d{6,10}\b")), 0.9377),
     "organization": (
         lambda text: find_terms(text, COMPANIES) + _regex(_ORG_SUFFIX)(text),
         0.9139,
     ),
 }
 
-#: Category groups accepted in ``metadata.categories`` (or ``metadata.labels``).
+#: The documented category groups accepted in ``metadata.categories`` (or
+#: ``metadata.labels``), and the labels each one turns on. ``organization`` is
+#: detected only when no category is requested.
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "identity": ("person", "social security number"),
     "contact": ("email", "phone number", "address", "social media handle"),
     "financial": ("credit card number", "iban"),
+    "medical": ("medical record number",),
     "credentials": ("password", "api key"),
-    "organization": ("organization",),
 }
 
 
@@ -86,15 +94,19 @@ def _score(base: float, text: str) -> float:
     return round(base - (zlib.crc32(text.encode()) % 90) / 10_000, 4)
 
 
-def _wanted_labels(groups: Any) -> list[str]:
+def _wanted_labels(groups: Any, param: str) -> list[str]:
     if groups is None:
         return list(_DETECTORS)
     if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
-        raise bad_request("metadata.categories must be an array of strings", "metadata.categories")
+        raise bad_request(f"{param} must be an array of strings", param)
+    unknown = [g for g in groups if g.strip().lower() not in CATEGORIES]
+    if unknown:
+        raise bad_request(
+            f"{param} has unknown categories {unknown}; valid: {', '.join(CATEGORIES)}", param
+        )
     labels: list[str] = []
     for group in groups:
-        key = group.strip().lower()
-        for label in CATEGORIES.get(key, (key,) if key in _DETECTORS else ()):
+        for label in CATEGORIES[group.strip().lower()]:
             if label not in labels:
                 labels.append(label)
     return labels
@@ -144,8 +156,9 @@ def pii_payload(text: str, metadata: JSONObject) -> JSONObject:
         raise bad_request("metadata.usecase must be 'extract-pii' or 'redact'", "metadata.usecase")
     if metadata.get("mask", "label") != "label":
         raise bad_request("metadata.mask must be 'label'", "metadata.mask")
-    groups = metadata.get("categories", metadata.get("labels"))
-    spans = detect_pii(text, _wanted_labels(groups), _threshold(metadata))
+    key = "categories" if "categories" in metadata else "labels"
+    labels = _wanted_labels(metadata.get(key), f"metadata.{key}")
+    spans = detect_pii(text, labels, _threshold(metadata))
     by_label: dict[str, list[str]] = {}
     for span in spans:
         texts = by_label.setdefault(span.label, [])

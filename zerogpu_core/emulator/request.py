@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zerogpu_core.catalog import ModelInfo, Route, get_model
-from zerogpu_core.emulator.wire import ApiError, JSONObject, bad_request, estimate_tokens
+from zerogpu_core.emulator.tokens import ContextPolicy, count_tokens, truncate_to_tokens
+from zerogpu_core.emulator.wire import ApiError, JSONObject, bad_request
 
 __all__ = [
     "MAX_INPUT_CHARS",
@@ -27,8 +28,6 @@ __all__ = [
 MAX_INPUT_CHARS = 131_072
 _ROLES = {"system", "user", "assistant", "developer", "tool"}
 _TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-# Models whose documented behaviour is silent truncation rather than rejection.
-_TRUNCATING = {"t5-small", "zlm-v1-multi-iab-classify"}
 
 
 @dataclass
@@ -271,7 +270,7 @@ def _parse_response_format(value: Any) -> JSONObject | None:
     return None if kind == "text" else value
 
 
-def parse_chat(body: JSONObject, context_status: int) -> ChatRequest:
+def parse_chat(body: JSONObject, context: ContextPolicy) -> ChatRequest:
     """Validate a ``/v1/chat/completions`` body."""
     model = resolve_model(body, "chat")
     raw_messages = body.get("messages")
@@ -295,11 +294,11 @@ def parse_chat(body: JSONObject, context_status: int) -> ChatRequest:
     if n > 8:
         raise bad_request("n must be <= 8", "n")
     request.n = n
-    _check_context(request, "messages", context_status)
+    _check_context(request, "messages", context)
     return request
 
 
-def parse_responses(body: JSONObject, context_status: int) -> ChatRequest:
+def parse_responses(body: JSONObject, context: ContextPolicy) -> ChatRequest:
     """Validate a ``/v1/responses`` body (string ``input`` plus ``instructions``)."""
     model = resolve_model(body, "responses")
     text = body.get("input")
@@ -325,7 +324,7 @@ def parse_responses(body: JSONObject, context_status: int) -> ChatRequest:
     messages.append(Message("user", text))
     request = _common(body, "responses", model, messages)
     request.instructions = instructions
-    _check_context(request, "input", context_status)
+    _check_context(request, "input", context)
     return request
 
 
@@ -353,17 +352,18 @@ def _common(
     )
 
 
-def _check_context(request: ChatRequest, param: str, status: int) -> None:
-    limit = request.model.input_token_limit
-    used = estimate_tokens("".join(m.text for m in request.messages))
+def _check_context(request: ChatRequest, param: str, context: ContextPolicy) -> None:
+    limit = context.limit(request.model)
+    used = count_tokens("".join(m.text for m in request.messages))
     if used <= limit:
         return
-    if request.model.id in _TRUNCATING:
+    if context.truncates(request.model):
         last = next(m for m in reversed(request.messages) if m.role == "user")
-        last.text = last.text[: limit * 4]
+        others = used - count_tokens(last.text)
+        last.text = truncate_to_tokens(last.text, max(limit - others, 0))
         return
     raise ApiError(
-        status,
+        context.status,
         f"Input exceeds max_tokens ({limit}) for model: {request.model.id}",
         code="context_length_exceeded",
         param=param,

@@ -12,6 +12,7 @@ from typing import Any
 from zerogpu_core.emulator.app import EmulatorApp, RecordedRequest
 from zerogpu_core.emulator.faults import FaultQueue
 from zerogpu_core.emulator.options import EmulatorOptions, StreamMode
+from zerogpu_core.emulator.tokens import Overflow
 from zerogpu_core.emulator.wire import EmulatedResponse
 
 __all__ = ["Emulator"]
@@ -160,6 +161,8 @@ class Emulator:
         stream_mode: StreamMode = "sse",
         omit_tool_call_index: bool = False,
         context_length_status: int = 400,
+        context_overflow: Overflow = "model",
+        input_token_limit: int | None = None,
         batch_line_delay: float = 0.0,
         batch_expiry_seconds: float = 86_400.0,
         latency: float = 0.0,
@@ -172,6 +175,8 @@ class Emulator:
             stream_mode=stream_mode,
             omit_tool_call_index=omit_tool_call_index,
             context_length_status=context_length_status,
+            context_overflow=context_overflow,
+            input_token_limit=input_token_limit,
             batch_line_delay=batch_line_delay,
             batch_expiry_seconds=batch_expiry_seconds,
             latency=latency,

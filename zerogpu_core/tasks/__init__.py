@@ -14,7 +14,13 @@ Example:
 
 from zerogpu_core.tasks._payload import TaskOutputError, extract_payload
 from zerogpu_core.tasks.batch_mode import BatchAPIOptions
-from zerogpu_core.tasks.chunking import TextChunk, estimate_tokens, split_text, token_budget
+from zerogpu_core.tasks.chunking import (
+    ENTITY_GUARANTEE,
+    TextChunk,
+    estimate_tokens,
+    split_text,
+    token_budget,
+)
 from zerogpu_core.tasks.iab import (
     DEFAULT_IAB_MODEL,
     IAB_MODELS,
@@ -31,6 +37,7 @@ from zerogpu_core.tasks.iab import (
 )
 from zerogpu_core.tasks.pii import (
     DEFAULT_PII_MODEL,
+    PII_CATEGORIES,
     PIIOptions,
     PIIResult,
     adetect_pii,
@@ -40,7 +47,14 @@ from zerogpu_core.tasks.pii import (
     redact_pii,
     redact_pii_documents,
 )
-from zerogpu_core.tasks.redaction import PIISpan, deanonymize, parse_pii_payload
+from zerogpu_core.tasks.pii_chunks import PIIChunkTooLongError, Verification
+from zerogpu_core.tasks.redaction import (
+    PIISpan,
+    PIIVerificationError,
+    TruncatedReplyError,
+    deanonymize,
+    parse_pii_payload,
+)
 from zerogpu_core.tasks.runner import (
     DEFAULT_MAX_CONCURRENCY,
     BatchResult,
@@ -52,7 +66,9 @@ __all__ = [
     "DEFAULT_IAB_MODEL",
     "DEFAULT_MAX_CONCURRENCY",
     "DEFAULT_PII_MODEL",
+    "ENTITY_GUARANTEE",
     "IAB_MODELS",
+    "PII_CATEGORIES",
     "BatchAPIOptions",
     "BatchResult",
     "BatchTransformError",
@@ -61,11 +77,15 @@ __all__ = [
     "IABOptions",
     "IABResult",
     "ItemFailure",
+    "PIIChunkTooLongError",
     "PIIOptions",
     "PIIResult",
     "PIISpan",
+    "PIIVerificationError",
     "TaskOutputError",
     "TextChunk",
+    "TruncatedReplyError",
+    "Verification",
     "aclassify_iab",
     "aclassify_iab_documents",
     "adetect_pii",

@@ -15,7 +15,7 @@ raised: they concern no single document.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -43,6 +43,7 @@ __all__ = [
     "run_documents_batch",
 ]
 
+D = TypeVar("D")
 J = TypeVar("J")
 P = TypeVar("P")
 R = TypeVar("R")
@@ -107,7 +108,7 @@ def line_id(document: int, chunk: int) -> str:
 
 
 @dataclass
-class BatchPlan(Generic[J, P, R]):
+class BatchPlan(Generic[D, J, P, R]):
     """The lines of a job and the bookkeeping to turn their results into documents.
 
     Attributes:
@@ -117,25 +118,25 @@ class BatchPlan(Generic[J, P, R]):
         bodies: the lines' chat-completions bodies.
     """
 
-    run: _Run[J, P, R]
+    run: _Run[D, J, P, R]
     jobs: dict[int, Sequence[J]] = field(default_factory=dict)
     custom_ids: list[str] = field(default_factory=list)
     bodies: list[dict[str, Any]] = field(default_factory=list)
 
 
 def plan_batch(
-    task: DocumentTask[J, P, R],
+    task: DocumentTask[D, J, P, R],
     call: ChunkCall[J, P],
-    texts: Sequence[str],
+    texts: Sequence[D],
     ids: Sequence[str | None] | None = None,
-) -> BatchPlan[J, P, R]:
+) -> BatchPlan[D, J, P, R]:
     """Plan every document and build one line per job (pure: no I/O).
 
     A document whose planning fails is recorded as a failure, one without jobs
     (blank) is finished at once, as in the synchronous runner.
     """
     doc_ids = _check(texts, ids, 1)
-    plan: BatchPlan[J, P, R] = BatchPlan(_Run(task, texts, doc_ids, _bar(len(texts), False, "")))
+    plan: BatchPlan[D, J, P, R] = BatchPlan(_Run(task, texts, doc_ids, _bar(len(texts), False, "")))
     for index in range(len(texts)):
         jobs = plan.run.plan(index)
         if jobs is None:
@@ -150,31 +151,95 @@ def plan_batch(
     return plan
 
 
-def assemble_batch(
-    plan: BatchPlan[J, P, R], call: ChunkCall[J, P], results: BatchResults
-) -> BatchResult[R]:
-    """Resolve every line's completion and finish every document (pure).
+@dataclass(frozen=True)
+class _Resend(Generic[J]):
+    """A line to send again as smaller regular requests (see :meth:`ChunkCall.halves`)."""
 
-    A document fails with the first failed line's :class:`BatchItemError`, or
-    with the error ``resolve`` or ``finish`` raised.
-    """
+    parts: Sequence[J]
+
+
+def _resolve_lines(
+    plan: BatchPlan[D, J, P, R], call: ChunkCall[J, P], results: BatchResults
+) -> dict[int, list[P | _Resend[J]]]:
+    """Each document's line results; failed documents are recorded and left out."""
     by_id = {item.custom_id: item for item in results}
+    resolved: dict[int, list[P | _Resend[J]]] = {}
     for index, jobs in plan.jobs.items():
-        outputs: list[P] = []
+        outputs: list[P | _Resend[J]] = []
         for position, job in enumerate(jobs):
             custom_id = line_id(index, position)
             item = by_id.get(custom_id)
-            if item is None or item.completion is None:
-                plan.run.fail(index, _line_error(item.error if item else None, custom_id))
-                break
             try:
+                if item is None or item.completion is None:
+                    raise _line_error(item.error if item else None, custom_id)
                 outputs.append(call.resolve(job, item.completion))
             except Exception as exc:
-                plan.run.fail(index, exc)
-                break
+                parts = call.halves(job, exc)
+                if parts is None:
+                    plan.run.fail(index, exc)
+                    break
+                outputs.append(_Resend(parts))
         else:
-            plan.run.finish(index, jobs, outputs)
+            resolved[index] = outputs
+    return resolved
+
+
+def assemble_batch(
+    plan: BatchPlan[D, J, P, R],
+    call: ChunkCall[J, P],
+    results: BatchResults,
+    resend: Callable[[J], P] | None = None,
+) -> BatchResult[R]:
+    """Resolve every line's completion and finish every document.
+
+    A line whose input was too long is split (``call.halves``) and its parts sent
+    with ``resend``, as regular requests; without ``resend`` its document fails. A
+    document fails with the first failed line's :class:`BatchItemError`, or with
+    the error ``resolve``, ``resend`` or ``finish`` raised.
+    """
+    for index, outputs in _resolve_lines(plan, call, results).items():
+        try:
+            done = [_settle(call, out, resend) for out in outputs]
+        except Exception as exc:
+            plan.run.fail(index, exc)
+            continue
+        plan.run.finish(index, plan.jobs[index], done)
     return plan.run.outcome()
+
+
+async def aassemble_batch(
+    plan: BatchPlan[D, J, P, R],
+    call: ChunkCall[J, P],
+    results: BatchResults,
+    resend: Callable[[J], Awaitable[P]],
+) -> BatchResult[R]:
+    """Async :func:`assemble_batch`."""
+    for index, outputs in _resolve_lines(plan, call, results).items():
+        try:
+            done = [
+                await _asettle(call, out, resend) if isinstance(out, _Resend) else out
+                for out in outputs
+            ]
+        except Exception as exc:
+            plan.run.fail(index, exc)
+            continue
+        plan.run.finish(index, plan.jobs[index], done)
+    return plan.run.outcome()
+
+
+def _settle(call: ChunkCall[J, P], out: P | _Resend[J], resend: Callable[[J], P] | None) -> P:
+    if not isinstance(out, _Resend):
+        return out
+    if resend is None or call.combine is None:
+        raise BatchItemError("context_length_exceeded", "a line was too long for the model")
+    return call.combine([resend(part) for part in out.parts])
+
+
+async def _asettle(
+    call: ChunkCall[J, P], out: _Resend[J], resend: Callable[[J], Awaitable[P]]
+) -> P:
+    assert call.combine is not None  # halves() only answers when combine is set
+    return call.combine([await resend(part) for part in out.parts])
 
 
 def _line_error(error: BatchItemError | None, custom_id: str) -> BatchItemError:
@@ -182,10 +247,10 @@ def _line_error(error: BatchItemError | None, custom_id: str) -> BatchItemError:
 
 
 def run_documents_batch(
-    task: DocumentTask[J, P, R],
+    task: DocumentTask[D, J, P, R],
     call: ChunkCall[J, P],
     client: ZeroGPUClient,
-    texts: Sequence[str],
+    texts: Sequence[D],
     *,
     ids: Sequence[str | None] | None = None,
     options: BatchAPIOptions | None = None,
@@ -203,14 +268,15 @@ def run_documents_batch(
     if not plan.bodies:
         return plan.run.outcome()
     runner = (options or BatchAPIOptions()).runner(client, show_progress=progress)
-    return assemble_batch(plan, call, runner.run(plan.bodies, custom_ids=plan.custom_ids))
+    results = runner.run(plan.bodies, custom_ids=plan.custom_ids)
+    return assemble_batch(plan, call, results, call.job(client))
 
 
 async def arun_documents_batch(
-    task: DocumentTask[J, P, R],
+    task: DocumentTask[D, J, P, R],
     call: ChunkCall[J, P],
     client: AsyncZeroGPUClient,
-    texts: Sequence[str],
+    texts: Sequence[D],
     *,
     ids: Sequence[str | None] | None = None,
     options: BatchAPIOptions | None = None,
@@ -222,14 +288,14 @@ async def arun_documents_batch(
         return plan.run.outcome()
     runner = (options or BatchAPIOptions()).async_runner(client, show_progress=progress)
     results = await runner.run(plan.bodies, custom_ids=plan.custom_ids)
-    return assemble_batch(plan, call, results)
+    return await aassemble_batch(plan, call, results, call.ajob(client))
 
 
 def process_documents(
-    task: DocumentTask[J, P, R],
+    task: DocumentTask[D, J, P, R],
     call: ChunkCall[J, P],
     client: ZeroGPUClient,
-    texts: Sequence[str],
+    texts: Sequence[D],
     *,
     ids: Sequence[str | None] | None,
     max_concurrency: int,
@@ -254,10 +320,10 @@ def process_documents(
 
 
 async def aprocess_documents(
-    task: DocumentTask[J, P, R],
+    task: DocumentTask[D, J, P, R],
     call: ChunkCall[J, P],
     client: AsyncZeroGPUClient,
-    texts: Sequence[str],
+    texts: Sequence[D],
     *,
     ids: Sequence[str | None] | None,
     max_concurrency: int,

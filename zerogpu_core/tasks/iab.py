@@ -27,6 +27,7 @@ from zerogpu_core.tasks.runner import (
     ChunkCall,
     DocumentTask,
     arun_one,
+    check_texts,
     run_one,
 )
 from zerogpu_core.types import ChatCompletion
@@ -313,7 +314,7 @@ def iab_call(options: IABOptions) -> ChunkCall[TextChunk, IABResult]:
     return ChunkCall(body=lambda chunk: iab_request(chunk, options), resolve=resolve)
 
 
-def _task(options: IABOptions) -> DocumentTask[TextChunk, IABResult, IABResult]:
+def _task(options: IABOptions) -> DocumentTask[str, TextChunk, IABResult, IABResult]:
     return DocumentTask(
         plan=lambda text: plan_iab(text, options),
         finish=lambda _text, _chunks, results: merge_iab_results(results, model=options.model),
@@ -360,6 +361,7 @@ def classify_iab_documents(
     (``max_concurrency`` does not apply); the results are the same.
     """
     options = options or IABOptions()
+    check_texts(texts)
     return process_documents(
         _task(options),
         iab_call(options),
@@ -385,6 +387,7 @@ async def aclassify_iab_documents(
 ) -> BatchResult[IABResult]:
     """Async :func:`classify_iab_documents`."""
     options = options or IABOptions()
+    check_texts(texts)
     return await aprocess_documents(
         _task(options),
         iab_call(options),

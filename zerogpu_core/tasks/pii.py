@@ -1,30 +1,38 @@
 """PII detection and redaction with ``gliner-multi-pii-v1``, for whole documents.
 
-Documents are split to the model's 800-token budget, every entity's offsets are
-checked against the text they point at, offsets are mapped back to the document,
-and the redacted document is rebuilt here from verified spans, so no part of a
-document is ever dropped or passed on unredacted because the model truncated it.
+Documents are covered by overlapping windows within the model's 800-token budget
+(any entity of up to ``ENTITY_GUARANTEE`` characters is seen whole by at least one
+request), every reply is verified against its window (see
+:mod:`zerogpu_core.tasks.pii_chunks`), spans from overlapping windows are merged
+by offset, and the redacted document is rebuilt here from verified spans, so no
+part of a document is ever dropped or passed on unredacted.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.catalog import check_model
-from zerogpu_core.tasks._payload import TaskOutputError, extract_payload
+from zerogpu_core.tasks._payload import extract_payload
 from zerogpu_core.tasks.batch_mode import BatchAPIOptions, aprocess_documents, process_documents
-from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
+from zerogpu_core.tasks.chunking import MIN_WINDOW_TOKENS, TextChunk, plan_windows, token_budget
+from zerogpu_core.tasks.pii_chunks import (
+    ChunkRedaction,
+    PIIChunk,
+    Verification,
+    resolve_chunk,
+    split_chunk,
+)
+from zerogpu_core.tasks.pii_document import PIIDocument, metadata_fields, restore_metadata
 from zerogpu_core.tasks.redaction import (
     PIISpan,
     Placeholders,
     find_occurrences,
-    locate_entity,
     merge_overlaps,
-    parse_pii_payload,
     redact_spans,
 )
 from zerogpu_core.tasks.runner import (
@@ -33,15 +41,18 @@ from zerogpu_core.tasks.runner import (
     ChunkCall,
     DocumentTask,
     arun_one,
+    check_texts,
     run_one,
 )
 from zerogpu_core.types import ChatCompletion
 
 __all__ = [
     "DEFAULT_PII_MODEL",
+    "PII_CATEGORIES",
     "ChunkRedaction",
     "PIIOptions",
     "PIIResult",
+    "Verification",
     "adetect_pii",
     "aredact_pii",
     "aredact_pii_documents",
@@ -55,8 +66,30 @@ __all__ = [
 ]
 
 DEFAULT_PII_MODEL = "gliner-multi-pii-v1"
+#: The documented category groups (the PII guide names ``identity`` and ``contact``;
+#: the plugin docs add ``financial``, ``medical`` and ``credentials``).
+PII_CATEGORIES = ("identity", "contact", "financial", "medical", "credentials")
 Usecase = Literal["redact", "extract-pii"]
 _RESERVED_METADATA = frozenset({"usecase"})
+# Keys whose value is a list of category groups (some clients send ``labels``).
+_CATEGORY_KEYS = ("categories", "labels")
+
+
+def check_categories(value: Any, key: str) -> tuple[str, ...]:
+    """``value`` as a tuple of documented category names.
+
+    Raises:
+        ValueError: for anything but a list of documented names; the message lists
+            them. An unknown name would make the server redact nothing for it.
+    """
+    valid = "valid names: " + ", ".join(PII_CATEGORIES)
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise ValueError(f"{key} must be a list of category names; {valid}")
+    unknown = [v for v in value if not isinstance(v, str) or v not in PII_CATEGORIES]
+    if unknown or not value:
+        shown = ", ".join(repr(v) for v in unknown) or "an empty list"
+        raise ValueError(f"{key} has {shown}, which is not a PII category; {valid}")
+    return tuple(value)
 
 
 @dataclass(frozen=True)
@@ -66,13 +99,18 @@ class PIIOptions:
     Attributes:
         model: the PII model id.
         threshold: minimum score, 0..1 (the service default, 0.5, when unset).
-        categories: category groups such as ``identity`` or ``contact``.
+        categories: category groups, from :data:`PII_CATEGORIES` (all when unset).
         extra_metadata: further documented ``metadata`` keys, e.g. ``{"labels":
-            [...]}`` for servers that read the label list under that name.
+            [...]}`` for servers that read the category list under that name.
         reversible: number placeholders per document (``[PERSON_1]``) and return
             the placeholder -> original mapping.
         propagate: also mask every other occurrence of a detected string.
-        max_chunk_tokens: override of the catalog input budget per request.
+        max_chunk_tokens: override of the catalog input budget per request (at
+            least ``MIN_WINDOW_TOKENS``).
+        verification: ``"strict"`` (default) fails a document whose replies cannot
+            be verified; ``"lenient"`` masks the union of what they flag instead.
+        metadata_keys: metadata keys whose text values are redacted with the text
+            (``redact_pii_documents(..., metadata=...)``).
     """
 
     model: str = DEFAULT_PII_MODEL
@@ -82,23 +120,36 @@ class PIIOptions:
     reversible: bool = False
     propagate: bool = True
     max_chunk_tokens: int | None = None
+    verification: Verification = "strict"
+    metadata_keys: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         check_model(self.model, "pii")
-        token_budget(self.model, self.max_chunk_tokens)
+        if token_budget(self.model, self.max_chunk_tokens) < MIN_WINDOW_TOKENS:
+            raise ValueError(
+                f"max_chunk_tokens must be at least {MIN_WINDOW_TOKENS} for PII redaction "
+                f"(got {self.max_chunk_tokens}): smaller requests cannot overlap enough to "
+                "see every entity whole"
+            )
         if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be between 0 and 1, got {self.threshold}")
         if self.categories is not None:
-            if isinstance(self.categories, str) or not all(
-                isinstance(c, str) and c.strip() for c in self.categories
-            ):
-                raise ValueError("categories must be a list of non-empty strings")
-            object.__setattr__(self, "categories", tuple(self.categories))
+            object.__setattr__(self, "categories", check_categories(self.categories, "categories"))
+        for key in _CATEGORY_KEYS:
+            if key in self.extra_metadata:
+                check_categories(self.extra_metadata[key], f"extra_metadata[{key!r}]")
         reserved = _RESERVED_METADATA & set(self.extra_metadata)
         if reserved:
             raise ValueError(
                 f"extra_metadata may not set {sorted(reserved)}; it is chosen per call"
             )
+        if self.verification not in ("strict", "lenient"):
+            raise ValueError(
+                f"verification must be 'strict' or 'lenient', got {self.verification!r}"
+            )
+        if isinstance(self.metadata_keys, str):
+            raise ValueError("metadata_keys must be a list of keys, e.g. ['author']")
+        object.__setattr__(self, "metadata_keys", tuple(self.metadata_keys))
 
     def request_metadata(self, usecase: Usecase) -> dict[str, Any]:
         """The ``metadata`` object sent with every chunk."""
@@ -123,9 +174,12 @@ class PIIResult:
         spans: verified spans, with offsets into the *original* text.
         mapping: placeholder -> original value (reversible mode only). Keep it
             somewhere safe; it is the personal data. Not shown in ``repr``.
-        chunks: requests made for the document.
-        fallback_chunks: chunks whose entity offsets could not be verified, so the
-            model's own ``redacted_text`` was used for them.
+        chunks: requests made for the document (windows, after any re-split).
+        unverified_chunks: replies whose parts disagreed and were accepted in
+            lenient verification (always 0 in strict verification).
+        metadata: redacted values of the metadata fields named in
+            ``PIIOptions.metadata_keys`` (see :func:`metadata_fields`).
+        metadata_spans: verified spans per metadata field (offsets into its value).
     """
 
     model: str
@@ -133,7 +187,9 @@ class PIIResult:
     spans: tuple[PIISpan, ...] = ()
     mapping: dict[str, str] = field(default_factory=dict, repr=False)
     chunks: int = 0
-    fallback_chunks: int = 0
+    unverified_chunks: int = 0
+    metadata: dict[str, str] = field(default_factory=dict, repr=False)
+    metadata_spans: dict[str, tuple[PIISpan, ...]] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -149,26 +205,31 @@ class PIIResult:
             "counts": self.counts,
             "total": len(self.spans),
             "chunks": self.chunks,
-            "fallback_chunks": self.fallback_chunks,
+            "unverified_chunks": self.unverified_chunks,
         }
+        if self.metadata_spans:
+            data["metadata_entities"] = {
+                key: [span.to_json() for span in spans]
+                for key, spans in self.metadata_spans.items()
+            }
         if include_mapping:
             data["mapping"] = dict(self.mapping)
         return data
 
-
-@dataclass(frozen=True)
-class ChunkRedaction:
-    """What one chunk's reply established: verified spans (document offsets) and,
-    when some entity could not be placed, the model's own redacted chunk text."""
-
-    spans: tuple[PIISpan, ...]
-    fallback_text: str | None = None
+    def redacted_metadata(self, original: Mapping[str, Any]) -> dict[str, Any]:
+        """``original`` with the redacted fields put back (lists stay lists)."""
+        return restore_metadata(original, self.metadata)
 
 
-def plan_pii(text: str, options: PIIOptions) -> list[TextChunk]:
-    """The non-blank chunks of ``text`` within the model's budget."""
+def plan_pii(document: PIIDocument, options: PIIOptions) -> list[PIIChunk]:
+    """The non-blank overlapping windows of every field within the model's budget."""
     budget = token_budget(options.model, options.max_chunk_tokens)
-    return [chunk for chunk in split_text(text, budget) if not chunk.is_blank]
+    return [
+        PIIChunk(index, window)
+        for index, value in enumerate(document.values)
+        for window in plan_windows(value, budget)
+        if not window.is_blank
+    ]
 
 
 def pii_request(chunk: TextChunk, options: PIIOptions, usecase: Usecase) -> dict[str, Any]:
@@ -180,133 +241,124 @@ def pii_request(chunk: TextChunk, options: PIIOptions, usecase: Usecase) -> dict
     }
 
 
-def resolve_chunk(
-    chunk: TextChunk, payload: Mapping[str, Any], *, allow_fallback: bool
-) -> ChunkRedaction:
-    """Check a chunk's entities against its text and map them to the document.
-
-    Raises:
-        TaskOutputError: when an entity cannot be placed and no safe fallback
-            exists; the message never quotes the entity.
-    """
-    entities, redacted = parse_pii_payload(payload)
-    spans: list[PIISpan] = []
-    for entity in entities:
-        where = locate_entity(chunk.text, entity)
-        if where is not None:
-            start, end = (chunk.start + offset for offset in where)
-            spans.append(PIISpan(entity.label, start, end, entity.score))
-    missing = len(entities) - len(spans)
-    if not missing:
-        return ChunkRedaction(tuple(spans))
-    leaked = redacted is not None and any(e.text and e.text in redacted for e in entities)
-    if allow_fallback and redacted is not None and not leaked:
-        return ChunkRedaction(tuple(spans), redacted)
-    raise TaskOutputError(
-        f"{missing} of {len(entities)} entities returned for the text at offset {chunk.start} "
-        "do not match it and cannot be located, so the chunk cannot be redacted safely"
-    )
-
-
-def _values(text: str, spans: Sequence[PIISpan]) -> dict[str, PIISpan]:
+def _values(texts: Sequence[str], spans: Sequence[Sequence[PIISpan]]) -> dict[str, PIISpan]:
     best: dict[str, PIISpan] = {}
-    for span in spans:
-        value = text[span.start : span.end]
-        if value not in best or span.score > best[value].score:
-            best[value] = span
+    for text, field_spans in zip(texts, spans, strict=True):
+        for span in field_spans:
+            value = text[span.start : span.end]
+            if value not in best or span.score > best[value].score:
+                best[value] = span
     return best
 
 
-def _outside(span: PIISpan, regions: Sequence[tuple[int, int]]) -> bool:
-    return not any(a < span.end and span.start < b for a, b in regions)
-
-
-def _mask_fallback(text: str, detected: Mapping[str, PIISpan], propagate: bool) -> str:
-    if not propagate:
-        return text
-    spans = merge_overlaps(find_occurrences(text, detected))
-    return redact_spans(text, spans, Placeholders(reversible=False))[0]
+def _by_field(
+    document: PIIDocument, outcomes: Sequence[ChunkRedaction], options: PIIOptions
+) -> list[list[PIISpan]]:
+    """Every field's spans, merged by offset across overlapping windows; with
+    ``propagate``, repeats of any detected value in any field are added."""
+    spans: list[list[PIISpan]] = [[] for _ in document.values]
+    for outcome in outcomes:
+        spans[outcome.field] += outcome.spans
+    if options.propagate:
+        detected = _values(document.values, spans)
+        for index, value in enumerate(document.values):
+            spans[index] += find_occurrences(value, detected)
+    return [merge_overlaps(field_spans) for field_spans in spans]
 
 
 def assemble_redaction(
-    text: str, chunks: Sequence[TextChunk], outcomes: Sequence[ChunkRedaction], options: PIIOptions
+    document: PIIDocument,
+    chunks: Sequence[PIIChunk],
+    outcomes: Sequence[ChunkRedaction],
+    options: PIIOptions,
 ) -> PIIResult:
-    """Rebuild the redacted document from its chunks' verified spans."""
-    verified = [span for outcome in outcomes for span in outcome.spans]
-    fallbacks = {
-        c.start: (c.end, o.fallback_text)
-        for c, o in zip(chunks, outcomes, strict=True)
-        if o.fallback_text is not None
-    }
-    regions = [(start, end) for start, (end, _) in fallbacks.items()]
-    detected = _values(text, verified)
-    own = [s for s in verified if _outside(s, regions)]
-    if options.propagate:
-        own += find_occurrences(text, detected, exclude=regions)
-    merged = merge_overlaps(own)
-    placeholders = Placeholders(options.reversible)
-    pieces: list[str] = []
-    reported: list[PIISpan] = [s for s in verified if not _outside(s, regions)]
-    cursor = 0
-    for start in sorted({*fallbacks, len(text)}):
-        segment = [s for s in merged if cursor <= s.start and s.end <= start]
-        shifted = [_shift(s, -cursor) for s in segment]
-        redacted, done = redact_spans(text[cursor:start], shifted, placeholders)
-        pieces.append(redacted)
-        reported += [_shift(s, cursor) for s in done]
-        if start in fallbacks:
-            end, fallback = fallbacks[start]
-            pieces.append(_mask_fallback(fallback or "", detected, options.propagate))
-            cursor = end
+    """Rebuild the redacted document and its fields from the windows' verified spans."""
+    placeholders = Placeholders(options.reversible, reserved=document.values)
+    redacted: list[str] = []
+    done: list[tuple[PIISpan, ...]] = []
+    for value, spans in zip(document.values, _by_field(document, outcomes, options), strict=True):
+        text, applied = redact_spans(value, spans, placeholders)
+        redacted.append(text)
+        done.append(tuple(applied))
+    keys = [key for key, _ in document.fields]
     return PIIResult(
         model=options.model,
-        text="".join(pieces),
-        spans=tuple(sorted(reported, key=lambda s: s.start)),
+        text=redacted[0],
+        spans=done[0],
         mapping=placeholders.mapping,
         chunks=len(chunks),
-        fallback_chunks=len(fallbacks),
+        unverified_chunks=sum(1 for o in outcomes if o.unverified),
+        metadata=dict(zip(keys, redacted[1:], strict=True)),
+        metadata_spans={k: s for k, s in zip(keys, done[1:], strict=True) if s},
     )
 
 
-def _shift(span: PIISpan, delta: int) -> PIISpan:
-    return replace(span, start=span.start + delta, end=span.end + delta)
-
-
 def detected_spans(
-    text: str, outcomes: Sequence[ChunkRedaction], options: PIIOptions
+    document: PIIDocument, outcomes: Sequence[ChunkRedaction], options: PIIOptions
 ) -> list[PIISpan]:
-    """All verified spans of a document (plus repeats when ``propagate``), merged."""
-    verified = [span for outcome in outcomes for span in outcome.spans]
-    if options.propagate:
-        verified += find_occurrences(text, _values(text, verified))
-    return merge_overlaps(verified)
+    """All verified spans of a text (plus repeats when ``propagate``), merged."""
+    return _by_field(document, outcomes, options)[0]
 
 
-def pii_call(options: PIIOptions, usecase: Usecase) -> ChunkCall[TextChunk, ChunkRedaction]:
-    """One chunk's request and how its reply is checked against the chunk."""
-    allow_fallback = usecase == "redact" and not options.reversible
+def _combine(parts: Sequence[ChunkRedaction]) -> ChunkRedaction:
+    spans = tuple(span for part in parts for span in part.spans)
+    return ChunkRedaction(parts[0].field, spans, sum(part.unverified for part in parts))
 
-    def resolve(chunk: TextChunk, reply: ChatCompletion) -> ChunkRedaction:
+
+def pii_call(options: PIIOptions, usecase: Usecase) -> ChunkCall[PIIChunk, ChunkRedaction]:
+    """One window's request, how its reply is verified, and how it is re-split."""
+
+    def resolve(chunk: PIIChunk, reply: ChatCompletion) -> ChunkRedaction:
         payload = extract_payload(reply, model=options.model)
-        return resolve_chunk(chunk, payload, allow_fallback=allow_fallback)
+        return resolve_chunk(chunk, payload, options.verification)
 
-    return ChunkCall(body=lambda chunk: pii_request(chunk, options, usecase), resolve=resolve)
+    return ChunkCall(
+        body=lambda chunk: pii_request(chunk.chunk, options, usecase),
+        resolve=resolve,
+        resplit=split_chunk,
+        combine=_combine,
+    )
 
 
-def _redaction_task(options: PIIOptions) -> DocumentTask[TextChunk, ChunkRedaction, PIIResult]:
+def _single(text: str) -> PIIDocument:
+    check_texts([text])
+    return PIIDocument(text)
+
+
+def _redaction_task(
+    options: PIIOptions,
+) -> DocumentTask[PIIDocument, PIIChunk, ChunkRedaction, PIIResult]:
     return DocumentTask(
-        plan=lambda text: plan_pii(text, options),
-        finish=lambda text, chunks, outcomes: assemble_redaction(text, chunks, outcomes, options),
+        plan=lambda document: plan_pii(document, options),
+        finish=lambda document, chunks, outcomes: assemble_redaction(
+            document, chunks, outcomes, options
+        ),
     )
 
 
 def _detection_task(
     options: PIIOptions,
-) -> DocumentTask[TextChunk, ChunkRedaction, list[PIISpan]]:
+) -> DocumentTask[PIIDocument, PIIChunk, ChunkRedaction, list[PIISpan]]:
     return DocumentTask(
-        plan=lambda text: plan_pii(text, options),
-        finish=lambda text, _chunks, outcomes: detected_spans(text, outcomes, options),
+        plan=lambda document: plan_pii(document, options),
+        finish=lambda document, _chunks, outcomes: detected_spans(document, outcomes, options),
     )
+
+
+def _documents(
+    texts: Sequence[str],
+    metadata: Sequence[Mapping[str, Any]] | None,
+    options: PIIOptions,
+) -> list[PIIDocument]:
+    check_texts(texts)
+    if metadata is None:
+        return [PIIDocument(text) for text in texts]
+    if len(metadata) != len(texts):
+        raise ValueError(f"got {len(metadata)} metadata mappings for {len(texts)} texts")
+    return [
+        PIIDocument(text, metadata_fields(fields, options.metadata_keys))
+        for text, fields in zip(texts, metadata, strict=True)
+    ]
 
 
 def detect_pii(
@@ -320,7 +372,8 @@ def detect_pii(
         [('person', 5, 9), ('phone number', 13, 25)]
     """
     options = options or PIIOptions()
-    return run_one(_detection_task(options), pii_call(options, "extract-pii").job(client), text)
+    call = pii_call(options, "extract-pii")
+    return run_one(_detection_task(options), call.job(client), _single(text))
 
 
 async def adetect_pii(
@@ -328,9 +381,8 @@ async def adetect_pii(
 ) -> list[PIISpan]:
     """Async :func:`detect_pii`."""
     options = options or PIIOptions()
-    return await arun_one(
-        _detection_task(options), pii_call(options, "extract-pii").ajob(client), text
-    )
+    call = pii_call(options, "extract-pii")
+    return await arun_one(_detection_task(options), call.ajob(client), _single(text))
 
 
 def redact_pii(client: ZeroGPUClient, text: str, options: PIIOptions | None = None) -> PIIResult:
@@ -341,7 +393,7 @@ def redact_pii(client: ZeroGPUClient, text: str, options: PIIOptions | None = No
         ZeroGPUError: API errors, after the client's retries.
     """
     options = options or PIIOptions()
-    return run_one(_redaction_task(options), pii_call(options, "redact").job(client), text)
+    return run_one(_redaction_task(options), pii_call(options, "redact").job(client), _single(text))
 
 
 async def aredact_pii(
@@ -349,7 +401,8 @@ async def aredact_pii(
 ) -> PIIResult:
     """Async :func:`redact_pii`."""
     options = options or PIIOptions()
-    return await arun_one(_redaction_task(options), pii_call(options, "redact").ajob(client), text)
+    call = pii_call(options, "redact")
+    return await arun_one(_redaction_task(options), call.ajob(client), _single(text))
 
 
 def redact_pii_documents(
@@ -358,6 +411,7 @@ def redact_pii_documents(
     options: PIIOptions | None = None,
     *,
     ids: Sequence[str | None] | None = None,
+    metadata: Sequence[Mapping[str, Any]] | None = None,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     progress: bool = False,
     batch: BatchAPIOptions | None = None,
@@ -365,14 +419,20 @@ def redact_pii_documents(
     """Redact many texts concurrently; failures are returned, never raised.
 
     With ``batch``, every chunk is sent as one line of a Batch API job instead
-    (``max_concurrency`` does not apply); the results are the same.
+    (``max_concurrency`` does not apply); the results are the same. With
+    ``metadata`` (one mapping per text), the values of ``options.metadata_keys``
+    are redacted too, into :attr:`PIIResult.metadata`.
+
+    Raises:
+        TypeError: for a text that is not a string, or a named metadata value that
+            is not text (before any request).
     """
     options = options or PIIOptions()
     return process_documents(
         _redaction_task(options),
         pii_call(options, "redact"),
         client,
-        texts,
+        _documents(texts, metadata, options),
         ids=ids,
         max_concurrency=max_concurrency,
         progress=progress,
@@ -387,6 +447,7 @@ async def aredact_pii_documents(
     options: PIIOptions | None = None,
     *,
     ids: Sequence[str | None] | None = None,
+    metadata: Sequence[Mapping[str, Any]] | None = None,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     progress: bool = False,
     batch: BatchAPIOptions | None = None,
@@ -397,7 +458,7 @@ async def aredact_pii_documents(
         _redaction_task(options),
         pii_call(options, "redact"),
         client,
-        texts,
+        _documents(texts, metadata, options),
         ids=ids,
         max_concurrency=max_concurrency,
         progress=progress,

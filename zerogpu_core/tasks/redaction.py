@@ -16,8 +16,10 @@ from zerogpu_core.tasks._payload import TaskOutputError
 
 __all__ = [
     "PIISpan",
+    "PIIVerificationError",
     "Placeholders",
     "RawEntity",
+    "TruncatedReplyError",
     "deanonymize",
     "find_occurrences",
     "locate_entity",
@@ -28,6 +30,21 @@ __all__ = [
 ]
 
 _NOT_WORD = re.compile(r"[^0-9A-Za-z]+")
+_PLACEHOLDER = r"\[[A-Z0-9_]+\]"
+
+
+class PIIVerificationError(TaskOutputError):
+    """A PII reply could not be verified against the text it was about.
+
+    Raised (failing the document, never passing it on) when an entity cannot be
+    located, when ``redacted_text`` masks something the entities do not or the
+    reverse, or when a reply has only ``entities_by_label``. The message names the
+    problem and the chunk's offset, never the text.
+    """
+
+
+class TruncatedReplyError(PIIVerificationError):
+    """The reply covers only the start of the chunk: the server silently truncated it."""
 
 
 @dataclass(frozen=True)
@@ -229,12 +246,14 @@ def placeholder_label(label: str) -> str:
 class Placeholders:
     """Placeholders for one document; numbered (``[PERSON_1]``) when reversible.
 
-    The same value under the same label always gets the same placeholder, so a
-    mapping restores the document exactly.
+    The same value under the same label always gets the same placeholder, and a
+    numbered placeholder is never one that already occurs in ``reserved`` (the
+    document's own text), so :func:`deanonymize` restores the document exactly.
     """
 
-    def __init__(self, reversible: bool) -> None:
+    def __init__(self, reversible: bool, reserved: Sequence[str] = ()) -> None:
         self.reversible = reversible
+        self._reserved = tuple(reserved)
         self.mapping: dict[str, str] = {}
         self._assigned: dict[tuple[str, str], str] = {}
         self._counts: dict[str, int] = {}
@@ -246,11 +265,17 @@ class Placeholders:
             return f"[{name}]"
         key = (name, value)
         if key not in self._assigned:
-            self._counts[name] = self._counts.get(name, 0) + 1
-            token = f"[{name}_{self._counts[name]}]"
+            token = self._next_free(name)
             self._assigned[key] = token
             self.mapping[token] = value
         return self._assigned[key]
+
+    def _next_free(self, name: str) -> str:
+        while True:
+            self._counts[name] = self._counts.get(name, 0) + 1
+            token = f"[{name}_{self._counts[name]}]"
+            if not any(token in text for text in self._reserved):
+                return token
 
 
 def redact_spans(
@@ -284,3 +309,73 @@ def deanonymize(text: str, mapping: Mapping[str, str]) -> str:
     keys = sorted(mapping, key=len, reverse=True)
     pattern = re.compile("|".join(map(re.escape, keys)))
     return pattern.sub(lambda m: mapping[m.group(0)], text)
+
+
+def render_labels(text: str, spans: Sequence[PIISpan]) -> str:
+    """``text`` with merged ``spans`` replaced the way the model masks: ``[LABEL]``."""
+    pieces: list[str] = []
+    cursor = 0
+    for span in merge_overlaps(spans):
+        pieces += [text[cursor : span.start], f"[{placeholder_label(span.label)}]"]
+        cursor = span.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def _joined(spans: Sequence[PIISpan]) -> list[tuple[int, int]]:
+    """Merged spans, with touching ones joined (the model masks them as one run)."""
+    joined: list[tuple[int, int]] = []
+    for span in merge_overlaps(spans):
+        if joined and span.start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], span.end))
+        else:
+            joined.append((span.start, span.end))
+    return joined
+
+
+def agrees(text: str, spans: Sequence[PIISpan], redacted: str) -> bool:
+    """Whether ``redacted`` masks exactly ``spans`` of ``text`` (whatever the labels).
+
+    The unmasked pieces of the text must appear verbatim between placeholders, so
+    a placeholder-like string already in the text is not mistaken for a mask.
+    """
+    if redacted == render_labels(text, spans):
+        return True
+    regions = _joined(spans)
+    cuts = [0, *(edge for region in regions for edge in region), len(text)]
+    pieces = [re.escape(text[a:b]) for a, b in zip(cuts[::2], cuts[1::2], strict=True)]
+    pattern = f"(?:{_PLACEHOLDER})+".join(pieces)
+    return re.fullmatch(pattern, redacted, re.DOTALL) is not None
+
+
+def is_truncated(text: str, spans: Sequence[PIISpan], redacted: str) -> bool:
+    """Whether ``redacted`` is the redaction of only a leading part of ``text``."""
+    expected = render_labels(text, spans).rstrip()
+    shown = redacted.rstrip()
+    return len(shown) < len(expected) and expected.startswith(shown)
+
+
+def masked_regions(text: str, redacted: str) -> list[tuple[int, int, str]] | None:
+    """Best-effort ``(start, end, label)`` of what ``redacted`` masks in ``text``.
+
+    Aligns the unmasked pieces left to right; ``None`` when they do not fit the
+    text. Used only by the lenient mode, to mask what the model's own redaction
+    masked even where its entities do not say so.
+    """
+    parts = re.split(f"({_PLACEHOLDER})", redacted)
+    if not text.startswith(parts[0]):
+        return None
+    regions: list[tuple[int, int, str]] = []
+    cursor = len(parts[0])
+    for index in range(1, len(parts), 2):
+        token, literal = parts[index], parts[index + 1]
+        if index + 2 >= len(parts):
+            end = len(text) - len(literal) if text.endswith(literal) else -1
+        else:
+            end = text.find(literal, cursor + 1) if literal else cursor
+        if end < cursor:
+            return None
+        if end > cursor and text[cursor:end] != token:
+            regions.append((cursor, end, token[1:-1].replace("_", " ").lower()))
+        cursor = end + len(literal)
+    return regions if cursor == len(text) else None

@@ -36,6 +36,7 @@ __all__ = [
     "ItemFailure",
     "arun_documents",
     "arun_one",
+    "check_texts",
     "run_documents",
     "run_one",
 ]
@@ -43,6 +44,7 @@ __all__ = [
 DEFAULT_MAX_CONCURRENCY = 8
 _LISTED_FAILURES = 3
 
+D = TypeVar("D")
 J = TypeVar("J")
 P = TypeVar("P")
 R = TypeVar("R")
@@ -52,16 +54,16 @@ logger = logging.getLogger("zerogpu_core.tasks")
 
 
 @dataclass(frozen=True)
-class DocumentTask(Generic[J, P, R]):
+class DocumentTask(Generic[D, J, P, R]):
     """How one document is processed.
 
     Attributes:
-        plan: splits a document's text into jobs (may raise for bad input).
-        finish: builds the result from the text, its jobs and their results.
+        plan: splits a document (usually its text) into jobs (may raise for bad input).
+        finish: builds the result from the document, its jobs and their results.
     """
 
-    plan: Callable[[str], Sequence[J]]
-    finish: Callable[[str, Sequence[J], Sequence[P]], R]
+    plan: Callable[[D], Sequence[J]]
+    finish: Callable[[D, Sequence[J], Sequence[P]], R]
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,28 @@ class ChunkCall(Generic[J, P]):
 
     body: Callable[[J], dict[str, Any]]
     resolve: Callable[[J, ChatCompletion], P]
+    resplit: Callable[[J, Exception], Sequence[J] | None] = lambda _job, _error: None
+    combine: Callable[[Sequence[P]], P] | None = None
+
+    def halves(self, item: J, error: Exception) -> Sequence[J] | None:
+        """Smaller jobs to try instead of ``item`` after ``error``, or ``None``."""
+        return self.resplit(item, error) if self.combine is not None else None
 
     def job(self, client: ZeroGPUClient) -> Callable[[J], P]:
-        """A blocking job function sending each request with ``client``."""
+        """A blocking job function sending each request with ``client``.
+
+        A request that fails in a way ``resplit`` answers (the input was too long)
+        is replaced by the smaller jobs, recursively, and their results combined.
+        """
 
         def run(item: J) -> P:
-            return self.resolve(item, client.chat_completion(self.body(item)))
+            try:
+                return self.resolve(item, client.chat_completion(self.body(item)))
+            except Exception as error:
+                parts = self.halves(item, error)
+                if parts is None or self.combine is None:
+                    raise
+                return self.combine([run(part) for part in parts])
 
         return run
 
@@ -89,7 +107,13 @@ class ChunkCall(Generic[J, P]):
         """The async twin of :meth:`job`."""
 
         async def run(item: J) -> P:
-            return self.resolve(item, await client.chat_completion(self.body(item)))
+            try:
+                return self.resolve(item, await client.chat_completion(self.body(item)))
+            except Exception as error:
+                parts = self.halves(item, error)
+                if parts is None or self.combine is None:
+                    raise
+                return self.combine([await run(part) for part in parts])
 
         return run
 
@@ -200,24 +224,28 @@ class BatchResult(Generic[R]):
         return [item for item in converted if item is not None]
 
 
-def run_one(task: DocumentTask[J, P, R], job: Callable[[J], P], text: str) -> R:
+def run_one(task: DocumentTask[D, J, P, R], job: Callable[[J], P], text: D) -> R:
     """Process one document, its jobs one after another."""
     jobs = task.plan(text)
     return task.finish(text, jobs, [job(j) for j in jobs])
 
 
-async def arun_one(task: DocumentTask[J, P, R], job: Callable[[J], Awaitable[P]], text: str) -> R:
+async def arun_one(task: DocumentTask[D, J, P, R], job: Callable[[J], Awaitable[P]], text: D) -> R:
     """Async :func:`run_one`."""
     jobs = task.plan(text)
     return task.finish(text, jobs, [await job(j) for j in jobs])
 
 
-def _check(texts: Sequence[str], ids: Sequence[str | None] | None, limit: int) -> list[str | None]:
-    if limit < 1:
-        raise ValueError(f"max_concurrency must be at least 1, got {limit}")
+def check_texts(texts: Sequence[Any]) -> None:
+    """Raise ``TypeError`` for an input that is not text, before any request."""
     for position, text in enumerate(texts):
         if not isinstance(text, str):
             raise TypeError(f"texts[{position}] is {type(text).__name__}, expected str")
+
+
+def _check(texts: Sequence[Any], ids: Sequence[str | None] | None, limit: int) -> list[str | None]:
+    if limit < 1:
+        raise ValueError(f"max_concurrency must be at least 1, got {limit}")
     if ids is None:
         return [None] * len(texts)
     if len(ids) != len(texts):
@@ -225,13 +253,13 @@ def _check(texts: Sequence[str], ids: Sequence[str | None] | None, limit: int) -
     return list(ids)
 
 
-class _Run(Generic[J, P, R]):
+class _Run(Generic[D, J, P, R]):
     """Bookkeeping shared by the blocking and the async runner."""
 
     def __init__(
         self,
-        task: DocumentTask[J, P, R],
-        texts: Sequence[str],
+        task: DocumentTask[D, J, P, R],
+        texts: Sequence[D],
         ids: list[str | None],
         bar: tqdm[Any],
     ) -> None:
@@ -272,9 +300,9 @@ def _bar(total: int, progress: bool, desc: str) -> tqdm[Any]:
 
 
 def run_documents(
-    task: DocumentTask[J, P, R],
+    task: DocumentTask[D, J, P, R],
     job: Callable[[J], P],
-    texts: Sequence[str],
+    texts: Sequence[D],
     *,
     ids: Sequence[str | None] | None = None,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
@@ -287,7 +315,7 @@ def run_documents(
     """
     doc_ids = _check(texts, ids, max_concurrency)
     with _bar(len(texts), progress, desc) as bar, ThreadPoolExecutor(max_concurrency) as pool:
-        run: _Run[J, P, R] = _Run(task, texts, doc_ids, bar)
+        run: _Run[D, J, P, R] = _Run(task, texts, doc_ids, bar)
         plans: dict[int, Sequence[J]] = {}
         outputs: dict[int, list[Any]] = {}
         futures: dict[Future[P], tuple[int, int]] = {}
@@ -321,9 +349,9 @@ def run_documents(
 
 
 async def arun_documents(
-    task: DocumentTask[J, P, R],
+    task: DocumentTask[D, J, P, R],
     job: Callable[[J], Awaitable[P]],
-    texts: Sequence[str],
+    texts: Sequence[D],
     *,
     ids: Sequence[str | None] | None = None,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
@@ -339,7 +367,7 @@ async def arun_documents(
             return await job(item)
 
     with _bar(len(texts), progress, desc) as bar:
-        run: _Run[J, P, R] = _Run(task, texts, doc_ids, bar)
+        run: _Run[D, J, P, R] = _Run(task, texts, doc_ids, bar)
 
         async def document(index: int) -> None:
             jobs = run.plan(index)

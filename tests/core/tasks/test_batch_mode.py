@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import httpx
 import pytest
 
+from tests.core._scripted import Script, json_response
 from zerogpu_core import (
     AsyncZeroGPUClient,
     ContextLengthExceededError,
@@ -20,6 +22,7 @@ from zerogpu_core.emulator import Emulator, Fault
 from zerogpu_core.tasks import (
     BatchAPIOptions,
     IABOptions,
+    PIIChunkTooLongError,
     PIIOptions,
     TaskOutputError,
     aclassify_iab_documents,
@@ -48,7 +51,7 @@ TEXTS = [
 IDS = [f"doc-{i}" for i in range(len(TEXTS))]
 
 # A toy task: one job per word; a job's reply text is the word upper-cased.
-WORDS: DocumentTask[str, str, str] = DocumentTask(
+WORDS: DocumentTask[str, str, str, str] = DocumentTask(
     plan=lambda text: text.split() if text != "unplannable" else _raise(ValueError("no plan")),
     finish=lambda _text, _jobs, outputs: " ".join(outputs),
 )
@@ -183,20 +186,41 @@ async def test_async_twins_equal_sync(emu: Emulator) -> None:
     assert pii == redact_pii_documents(client, TEXTS, ids=IDS)
 
 
-def test_failures_match_sync_with_line_errors_as_causes(emu: Emulator) -> None:
-    # A budget above the model's limit makes the server reject the long chunk.
-    options = PIIOptions(max_chunk_tokens=5000)
-    texts = [LETTER, LONG, "fine text"]
-    sync = redact_pii_documents(_client(emu), texts, options, ids=["a", "b", "c"])
-    batch = redact_pii_documents(_client(emu), texts, options, ids=["a", "b", "c"], batch=POLL)
-    assert batch.results == sync.results
-    assert [(f.index, f.id) for f in batch.failures] == [(f.index, f.id) for f in sync.failures]
-    assert [(f.index, f.id) for f in batch.failures] == [(1, "b")]
-    assert isinstance(sync.failures[0].error, ContextLengthExceededError)
-    cause = batch.failures[0].error
-    assert isinstance(cause, BatchItemError)
-    assert cause.code == "context_length_exceeded"
-    assert cause.custom_id == "doc-1-chunk-0"
+@pytest.mark.parametrize("overflow", ["reject", "truncate"])
+def test_windows_the_server_cannot_take_are_resplit_in_every_mode(
+    emu: Emulator, overflow: Literal["reject", "truncate"]
+) -> None:
+    # The server takes at most 300 tokens: 800-token windows are rejected (or cut
+    # short silently) and re-split until they fit, with the same result.
+    texts, ids = [LETTER, LONG, "fine text"], ["a", "b", "c"]
+    expected = redact_pii_documents(_client(emu), texts, ids=ids)
+    with Emulator(api_key="test-key", input_token_limit=300, context_overflow=overflow) as tight:
+        sync = redact_pii_documents(_client(tight), texts, ids=ids)
+        batch = redact_pii_documents(_client(tight), texts, ids=ids, batch=POLL)
+        status = 400 if overflow == "reject" else 200
+        answered = [r for r in tight.requests if r.path == "/v1/chat/completions"]
+    assert sync.failures == batch.failures == ()
+    assert [r.text for r in sync.results if r] == [r.text for r in expected.results if r]
+    assert [r.text for r in batch.results if r] == [r.text for r in expected.results if r]
+    long_doc = sync.results[1]
+    assert long_doc is not None
+    assert "@example.com" not in long_doc.text
+    assert len(answered) > sum(r.chunks for r in expected.results if r), status
+
+
+def test_the_resplit_floor_fails_closed() -> None:
+    rejected = {"error": {"message": "too long", "code": "context_length_exceeded"}}
+    script = Script(json_response(420, rejected))
+    transport = httpx.MockTransport(script)
+    client = ZeroGPUClient(
+        api_key="k", base_url="http://x.invalid/v1", http_client=httpx.Client(transport=transport)
+    )
+    outcome = redact_pii_documents(client, ["Jane Doe " * 300], ids=["only"])
+    assert [f.id for f in outcome.failures] == ["only"]
+    error = outcome.failures[0].error
+    assert isinstance(error, PIIChunkTooLongError)
+    assert "Jane" not in str(error)
+    assert isinstance(error.__cause__, ContextLengthExceededError)
 
 
 def test_planning_failures_and_blank_inputs_need_no_job(emu: Emulator) -> None:

@@ -16,11 +16,12 @@ from zerogpu_core.tasks.runner import (
     DocumentTask,
     ItemFailure,
     arun_documents,
+    check_texts,
     run_documents,
 )
 
 # Each document is split into words; a job upper-cases one word; "boom" fails.
-TASK: DocumentTask[str, str, str] = DocumentTask(
+TASK: DocumentTask[str, str, str, str] = DocumentTask(
     plan=lambda text: text.split(),
     finish=lambda _text, _jobs, outputs: " ".join(outputs),
 )
@@ -109,7 +110,7 @@ def test_plan_and_finish_errors_fail_only_their_document() -> None:
             raise ValueError("cannot finish")
         return outputs[0]
 
-    task: DocumentTask[str, str, str] = DocumentTask(plan, finish)  # type: ignore[arg-type]
+    task: DocumentTask[str, str, str, str] = DocumentTask(plan, finish)  # type: ignore[arg-type]
     outcome = run_documents(task, str.upper, ["ok", "bad", "late"])
     assert outcome.results == ("OK", None, None)
     assert [str(f.error) for f in outcome.failures] == ["cannot plan", "cannot finish"]
@@ -121,7 +122,7 @@ def test_bad_arguments_are_rejected_up_front() -> None:
     with pytest.raises(ValueError, match="2 ids for 1 texts"):
         run_documents(TASK, str.upper, ["a"], ids=["x", "y"])
     with pytest.raises(TypeError, match=r"texts\[1\] is int"):
-        run_documents(TASK, str.upper, ["a", 3])  # type: ignore[list-item]
+        check_texts(["a", 3])
 
 
 def test_error_carries_results_and_failures_and_pickles() -> None:
