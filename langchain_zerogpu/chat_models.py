@@ -37,7 +37,7 @@ from langchain_zerogpu._messages import (
     messages_to_dicts,
 )
 from zerogpu_core import catalog
-from zerogpu_core._pickling import KeylessPickle
+from zerogpu_core._secrets import InputHidingModel
 from zerogpu_core.batch import BatchItemError, BatchResults
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.structured_output import json_schema_response_format
@@ -53,7 +53,7 @@ _TOOL_INPUT = dict[str, Any] | type | Callable[..., Any] | BaseTool
 _LOCAL_KWARGS = ("stream", "stream_usage")
 
 
-class ChatZeroGPU(KeylessPickle, BaseChatModel):
+class ChatZeroGPU(InputHidingModel, BaseChatModel):
     """ZeroGPU chat model.
 
     Example:

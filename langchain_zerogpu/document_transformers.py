@@ -17,7 +17,7 @@ from langchain_core.utils import from_env, secret_from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self, TypedDict
 
-from zerogpu_core._pickling import KeylessPickle
+from zerogpu_core._secrets import InputHidingModel
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.tasks import (
     DEFAULT_IAB_MODEL,
@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 
-class _ZeroGPUTaskClient(KeylessPickle, BaseModel):
+class _ZeroGPUTaskClient(InputHidingModel, BaseModel):
     """Connection settings shared by the transformers (same names as the chat model)."""
 
     api_key: SecretStr | None = Field(

@@ -12,13 +12,13 @@ from typing_extensions import Self
 
 from langchain_zerogpu._errors import translating_errors
 from zerogpu_core import catalog
-from zerogpu_core._pickling import KeylessPickle
+from zerogpu_core._secrets import InputHidingModel
 from zerogpu_core.client_cache import ClientCache
 
 __all__ = ["ZeroGPUEmbeddings"]
 
 
-class ZeroGPUEmbeddings(KeylessPickle, BaseModel, Embeddings):
+class ZeroGPUEmbeddings(InputHidingModel, BaseModel, Embeddings):
     """ZeroGPU text embeddings (``bge-small-en-v1.5`` or ``all-minilm-l6-v2``).
 
     Example:

@@ -16,7 +16,7 @@ from llama_index.core.bridge.pydantic import (
 )
 from llama_index.core.schema import BaseNode, MetadataMode
 
-from zerogpu_core._pickling import KeylessPickle
+from zerogpu_core._secrets import InputHidingModel
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.tasks import BatchAPIOptions, BatchResult, PIIResult
 
@@ -25,7 +25,7 @@ __all__ = ["BatchModeSettings", "ZeroGPUTaskSettings", "node_texts", "redacted_n
 N = TypeVar("N", bound=BaseNode)
 
 
-class ZeroGPUTaskSettings(KeylessPickle, BaseModel):
+class ZeroGPUTaskSettings(InputHidingModel, BaseModel):
     """Connection settings. ``api_key`` is excluded from ``to_dict()`` (and so from
     ingestion-cache keys); unset values come from ``ZEROGPU_*`` variables."""
 

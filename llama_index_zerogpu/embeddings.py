@@ -8,13 +8,13 @@ from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr, field_validator
 
 from zerogpu_core import DEFAULT_TIMEOUT, catalog
-from zerogpu_core._pickling import KeylessPickle
+from zerogpu_core._secrets import InputHidingModel
 from zerogpu_core.client_cache import ClientCache
 
 __all__ = ["ZeroGPUEmbedding"]
 
 
-class ZeroGPUEmbedding(KeylessPickle, BaseEmbedding):
+class ZeroGPUEmbedding(InputHidingModel, BaseEmbedding):
     """ZeroGPU embeddings (``/v1/embeddings``, 384-dimensional vectors).
 
     Example:

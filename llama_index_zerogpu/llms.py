@@ -38,7 +38,7 @@ from llama_index_zerogpu._messages import (
     tool_to_wire,
 )
 from zerogpu_core import DEFAULT_TIMEOUT, catalog
-from zerogpu_core._pickling import KeylessPickle
+from zerogpu_core._secrets import InputHidingModel
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.structured_output import json_schema_response_format
 from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param, tool_names
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 __all__ = ["ZeroGPU"]
 
 
-class ZeroGPU(KeylessPickle, FunctionCallingLLM):
+class ZeroGPU(InputHidingModel, FunctionCallingLLM):
     """ZeroGPU chat models (``/v1/chat/completions``) for LlamaIndex.
 
     Example:

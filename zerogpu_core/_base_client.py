@@ -22,11 +22,12 @@ from zerogpu_core._exceptions import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
-    MissingAPIKeyError,
+    InvalidHeaderError,
     ZeroGPUError,
     make_status_error,
 )
 from zerogpu_core._retry import RetryPolicy
+from zerogpu_core._secrets import api_key_header, normalise_api_key
 from zerogpu_core._version import __version__
 from zerogpu_core.types._base import WireModel
 
@@ -68,17 +69,18 @@ class ClientSettings:
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
     ) -> ClientSettings:
-        """Fill unset values from ``ZEROGPU_*`` environment variables and defaults."""
-        if isinstance(api_key, str):
-            api_key = SecretStr(api_key) if api_key.strip() else None
-        if api_key is None and (env_key := _env("ZEROGPU_API_KEY")):
-            api_key = SecretStr(env_key)
+        """Fill unset values from ``ZEROGPU_*`` environment variables and defaults.
+
+        The key (explicit or from the environment) is stripped of surrounding
+        whitespace here, once; an empty one counts as unset.
+        """
+        api_key = normalise_api_key(api_key) or normalise_api_key(_env("ZEROGPU_API_KEY"))
         url = (base_url or _env("ZEROGPU_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         if not url.startswith(("http://", "https://")):
             raise ValueError(f"base_url must start with http:// or https://, got {url!r}")
         return cls(
             api_key=api_key,
-            project_id=(project_id or _env("ZEROGPU_PROJECT_ID") or None),
+            project_id=((project_id or "").strip() or _env("ZEROGPU_PROJECT_ID")),
             base_url=url,
             timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
             retry=RetryPolicy(
@@ -93,14 +95,13 @@ class ClientSettings:
         Raises:
             MissingAPIKeyError: when no key is configured (checked per request, so
                 objects can be constructed without one).
+            InvalidAPIKeyError: when the key cannot be a header value.
         """
-        if self.api_key is None or not self.api_key.get_secret_value():
-            raise MissingAPIKeyError()
         headers = {
             "user-agent": f"zerogpu-integrations/{__version__}",
             "accept": "application/json",
             **self.default_headers,
-            "x-api-key": self.api_key.get_secret_value(),
+            "x-api-key": api_key_header(self.api_key),
         }
         if self.project_id:
             headers["x-project-id"] = self.project_id
@@ -201,7 +202,10 @@ class _Attempts:
         return delay
 
 
-def _transport_error(exc: httpx.TransportError) -> APIConnectionError:
+def _transport_error(exc: httpx.TransportError) -> ZeroGPUError:
+    if isinstance(exc, httpx.LocalProtocolError):
+        # Raised before anything is sent, and its text quotes the offending header.
+        return InvalidHeaderError()
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"The request to the ZeroGPU API timed out ({type(exc).__name__}).")
     return APIConnectionError(

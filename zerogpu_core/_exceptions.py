@@ -1,8 +1,8 @@
 """Exception hierarchy: transport failures vs. HTTP status failures.
 
-Status errors are mapped by status *and* ``error.code`` (CONTRACT section 12): the API
-uses 420 both for exhausted quota and for over-long input, and reports quota as 402,
-420 or 429 depending on the route, so the code decides where the status is ambiguous.
+Status errors are mapped by status *and* ``error.code``: the API uses 420 both for
+exhausted quota and for over-long input, and reports quota as 402, 420 or 429
+depending on the route, so the code decides where the status is ambiguous.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ __all__ = [
     "ErrorDetail",
     "InsufficientQuotaError",
     "InternalServerError",
+    "InvalidAPIKeyError",
+    "InvalidHeaderError",
     "MissingAPIKeyError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -50,6 +52,35 @@ class MissingAPIKeyError(ZeroGPUError):
             message
             or "No ZeroGPU API key configured. Set the ZEROGPU_API_KEY environment variable "
             "or pass api_key=... to the client."
+        )
+
+
+class InvalidAPIKeyError(ZeroGPUError, ValueError):
+    """The configured API key cannot be sent as an HTTP header value."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "The ZeroGPU API key is not a valid HTTP header value: after stripping "
+            "surrounding whitespace it still holds control, non-ASCII or line-break "
+            "characters (the key is not shown). Check ZEROGPU_API_KEY or api_key=...; "
+            "nothing was sent."
+        )
+
+
+class InvalidHeaderError(ZeroGPUError, ValueError):
+    """httpx refused to send a request because a header is not valid HTTP.
+
+    Never retried: the same request fails the same way. The message does not quote
+    the header, which may hold a secret.
+    """
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "The request was not sent: a header value is not valid HTTP (control, "
+            "non-ASCII or line-break characters). Check default_headers and project_id "
+            "(values are not shown)."
         )
 
 
@@ -250,7 +281,7 @@ def _as_str(value: object) -> str | None:
 
 
 def parse_error_body(body: object, *, fallback: str) -> ErrorDetail:
-    """Read an error body in any documented shape (CONTRACT 12.1).
+    """Read an error body in any documented shape.
 
     Shapes: ``{"error": {...}}`` (full, message-only or code+message), a failed
     Responses envelope (``status: "failed"`` + ``error``), ``{"error": "string"}``,

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from zerogpu_core._base_client import RequestSpec, parse_json, read_bytes
+from zerogpu_core._secrets import without_input
 from zerogpu_core.types import (
     Batch,
     BatchList,
@@ -58,7 +59,11 @@ def _body(model: type[B], request: B | Mapping[str, Any] | None, fields: Mapping
     merged = {**base, **{k: v for k, v in fields.items() if k != "extra_body"}}
     if extra_body:
         merged.update(extra_body)
-    return model.model_validate(merged)
+    try:
+        return model.model_validate(merged)
+    except ValidationError as error:
+        hidden = without_input(error)  # raised outside: the original quotes the prompt
+    raise hidden
 
 
 def chat(

@@ -112,9 +112,8 @@ class ClientCache:
     def __reduce__(self) -> tuple[Any, ...]:
         # Clients hold sockets and locks: copies and unpickled objects get fresh ones
         # (a caller's own httpx clients cannot be pickled and are not carried over).
-        # The key stays out of pickles; the copy reads ZEROGPU_API_KEY instead.
-        kwargs = {k: v for k, v in self._kwargs.items() if k != "api_key"}
-        return (_rebuild, (kwargs,))
+        # The settings, key included, travel: a pickle is process-to-process transport.
+        return (_rebuild, (self._kwargs,))
 
     def async_client(self) -> AsyncZeroGPUClient:
         """The async client of the running event loop (call from inside a coroutine)."""
