@@ -4,6 +4,14 @@ An ``httpx.AsyncClient`` keeps pooled connections bound to the loop that opened
 them; reusing it from a second ``asyncio.run`` fails with "Event loop is closed".
 Framework objects (LLMs, embeddings, retrievers) outlive loops, so they keep their
 clients here instead of holding one ``AsyncZeroGPUClient``.
+
+A loop's client is released with the loop: a server calling ``asyncio.run`` per
+request must not keep one socket per past loop. asyncio has no "loop closing"
+callback, but ``asyncio.run`` (and ``asyncio.Runner``) close every suspended async
+generator of the loop before closing it, inside the loop. Each client therefore
+comes with a small guard generator whose ``finally`` closes the client there. Loops
+closed without that shutdown (a bare ``loop.close()``) are forgotten the next time
+any loop asks for a client, so their clients can be collected.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import weakref
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import httpx
@@ -58,9 +67,7 @@ class ClientCache:
         self._http_async_client = http_async_client
         self._sync: ZeroGPUClient | None = None
         self._shared_async: AsyncZeroGPUClient | None = None
-        self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncZeroGPUClient] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._async: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
         self._lock = threading.Lock()
 
     @property
@@ -127,10 +134,48 @@ class ClientCache:
                 return self._shared_async
         loop = asyncio.get_running_loop()
         with self._lock:
-            client = self._async.get(loop)
-            if client is None:
-                client = self._async[loop] = AsyncZeroGPUClient(**self._kwargs)
-            return client
+            for closed in [other for other in self._async if other.is_closed()]:
+                del self._async[closed]
+            entry = self._async.get(loop)
+            if entry is None:
+                client = AsyncZeroGPUClient(**self._kwargs)
+                guard = _release_with_loop(weakref.ref(self), loop, client)
+                _start(guard)  # registers it with the running loop's shutdown
+                entry = self._async[loop] = (client, guard)
+            return entry[0]
+
+    def _forget(self, loop: asyncio.AbstractEventLoop) -> None:
+        with self._lock:
+            self._async.pop(loop, None)
+
+
+# The loop's client and the guard that closes it when the loop shuts down.
+_LoopClient = tuple[AsyncZeroGPUClient, AsyncGenerator[None, None]]
+
+
+async def _release_with_loop(
+    cache: weakref.ref[ClientCache], loop: asyncio.AbstractEventLoop, client: AsyncZeroGPUClient
+) -> AsyncGenerator[None, None]:
+    """Suspends at once; closed by the loop's ``shutdown_asyncgens``, it closes ``client``."""
+    try:
+        yield
+    finally:
+        owner = cache()
+        if owner is not None:
+            owner._forget(loop)
+        await client.aclose()
+
+
+def _start(guard: AsyncGenerator[None, None]) -> None:
+    # Creating the first step calls the running loop's firstiter hook, which adds the
+    # generator to the loop's shutdown list; running that step synchronously parks it
+    # at its ``yield`` without awaiting (it awaits nothing before).
+    step = guard.__anext__()
+    try:
+        step.send(None)
+    except StopIteration:
+        return
+    raise RuntimeError("the client guard awaited before its first yield")
 
 
 def _rebuild(client_kwargs: dict[str, Any]) -> ClientCache:
