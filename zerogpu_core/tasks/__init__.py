@@ -46,6 +46,7 @@ from zerogpu_core.tasks.runner import (
     BatchResult,
     BatchTransformError,
     ItemFailure,
+    TransformInterrupted,
 )
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "PIISpan",
     "TaskOutputError",
     "TextChunk",
+    "TransformInterrupted",
     "aclassify_iab",
     "aclassify_iab_documents",
     "adetect_pii",
