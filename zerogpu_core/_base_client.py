@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 import httpx
 from pydantic import SecretStr, ValidationError
 
+from zerogpu_core._deadline import attempt_seconds, deadline_expired, read_within
 from zerogpu_core._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -122,6 +123,9 @@ class RequestSpec(Generic[T]):
     stream: bool = False
     # Batch cancel answers 409 for a terminal batch; that is final, not transient.
     retry_conflict: bool = True
+    # Uploads may take longer than ``timeout`` to send: httpx's per-operation
+    # timeouts only, no deadline for the whole attempt.
+    deadline: bool = True
 
 
 def parse_json(model: Callable[[Any], T]) -> Callable[[httpx.Response], T]:
@@ -254,23 +258,32 @@ class SyncTransport(_ClientBase):
     def _send(self, spec: RequestSpec[Any]) -> httpx.Response:
         attempts = _Attempts(self.settings, spec)
         while True:
-            request = self._build(self._http, spec)
             try:
-                response = self._http.send(request, stream=spec.stream)
+                response = self._attempt(spec)
             except httpx.TransportError as exc:
                 self._sleep(attempts.on_error(_transport_error(exc), None))
                 continue
-            logger.debug("%s %s -> %d", spec.method, spec.path, response.status_code)
             if response.is_success:
                 return response
-            try:
-                response.read()
-            except httpx.TransportError as exc:
-                response.close()
-                self._sleep(attempts.on_error(_transport_error(exc), None))
-                continue
-            response.close()
             self._sleep(attempts.on_error(make_status_error(response), response.headers))
+
+    def _attempt(self, spec: RequestSpec[Any]) -> httpx.Response:
+        """Send once; the body (unless a successful stream) arrives within the deadline."""
+        seconds = attempt_seconds(self.settings.timeout) if spec.deadline else None
+        started = time.monotonic()
+        response = self._http.send(self._build(self._http, spec), stream=True)
+        logger.debug("%s %s -> %d", spec.method, spec.path, response.status_code)
+        if spec.stream and response.is_success:
+            return response
+        try:
+            if seconds is None:
+                response.read()
+            else:
+                with read_within(response, started + seconds, seconds):
+                    response.read()
+        finally:
+            response.close()
+        return response
 
     def _request(self, spec: RequestSpec[T]) -> T:
         return spec.parse(self._send(spec))
@@ -293,23 +306,35 @@ class AsyncTransport(_ClientBase):
     async def _send(self, spec: RequestSpec[Any]) -> httpx.Response:
         attempts = _Attempts(self.settings, spec)
         while True:
-            request = self._build(self._http, spec)
             try:
-                response = await self._http.send(request, stream=spec.stream)
+                response = await self._attempt(spec)
             except httpx.TransportError as exc:
                 await self._sleep(attempts.on_error(_transport_error(exc), None))
                 continue
-            logger.debug("%s %s -> %d", spec.method, spec.path, response.status_code)
             if response.is_success:
                 return response
-            try:
-                await response.aread()
-            except httpx.TransportError as exc:
-                await response.aclose()
-                await self._sleep(attempts.on_error(_transport_error(exc), None))
-                continue
-            await response.aclose()
             await self._sleep(attempts.on_error(make_status_error(response), response.headers))
+
+    async def _attempt(self, spec: RequestSpec[Any]) -> httpx.Response:
+        """Send once, all of it (headers and body) within the deadline."""
+        seconds = attempt_seconds(self.settings.timeout) if spec.deadline else None
+        if seconds is None:
+            return await self._attempt_unbounded(spec)
+        try:
+            return await asyncio.wait_for(self._attempt_unbounded(spec), seconds)
+        except asyncio.TimeoutError:
+            raise deadline_expired(seconds) from None
+
+    async def _attempt_unbounded(self, spec: RequestSpec[Any]) -> httpx.Response:
+        response = await self._http.send(self._build(self._http, spec), stream=True)
+        logger.debug("%s %s -> %d", spec.method, spec.path, response.status_code)
+        if spec.stream and response.is_success:
+            return response
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        return response
 
     async def _request(self, spec: RequestSpec[T]) -> T:
         return spec.parse(await self._send(spec))

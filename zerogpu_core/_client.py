@@ -48,7 +48,10 @@ class ZeroGPUClient(SyncTransport):
         project_id: sent as ``x-project-id`` only when set; defaults to
             ``ZEROGPU_PROJECT_ID``.
         base_url: defaults to ``ZEROGPU_BASE_URL``, then ``https://api.zerogpu.ai/v1``.
-        timeout: seconds (or an ``httpx.Timeout``) per attempt; default 60.
+        timeout: deadline of each attempt in seconds, from sending the request to
+            the last byte of the answer; default 60. A stream must start within it,
+            then each chunk within it. An ``httpx.Timeout`` keeps httpx's
+            per-operation meaning instead (no overall deadline).
         max_retries: retries of transient failures; default 2.
         default_headers: extra headers on every request.
         http_client: an ``httpx.Client`` to reuse (its pool, proxies, transport).

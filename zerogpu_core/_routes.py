@@ -145,6 +145,7 @@ def file_upload(file: FileInput, purpose: str, filename: str | None) -> RequestS
         parse_json(FileObject.model_validate),
         files={"file": _file_tuple(file, filename)},
         data={"purpose": purpose},
+        deadline=False,  # up to 100 MB: sending may rightly take longer than timeout
     )
 
 

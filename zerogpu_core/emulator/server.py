@@ -118,7 +118,18 @@ class _Handler(BaseHTTPRequestHandler):
         self._start(response)
         self.send_header("content-length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        self._write(body, response)
+
+    def _write(self, data: bytes, response: EmulatedResponse) -> None:
+        if response.trickle is None:
+            self.wfile.write(data)
+            return
+        size, interval = response.trickle
+        for start in range(0, len(data), size):
+            self.wfile.write(data[start : start + size])
+            self.wfile.flush()
+            if self.server.stopping.wait(interval):
+                return
 
     def _send_stream(self, response: EmulatedResponse) -> None:
         self._start(response)
@@ -131,7 +142,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 _hard_close(self.connection)
                 return
-            self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+            self._write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n", response)
             self.wfile.flush()
         self.wfile.write(b"0\r\n\r\n")
 
