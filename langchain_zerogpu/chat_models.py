@@ -85,6 +85,9 @@ class ChatZeroGPU(InputHidingModel, BaseChatModel):
     """Seconds per attempt; the core's default (60) when unset."""
     max_retries: int | None = None
     """Retries of transient failures inside each call; the core's default (2) when unset."""
+    max_retry_after: float | None = Field(default=None, ge=0)
+    """Longest ``Retry-After`` waited out before a retry (the core's 60 s when unset);
+    a longer one raises ``RateLimitError`` at once, with the wait on ``retry_after``."""
     streaming: bool = False
     """Stream under the hood even for ``invoke`` (callbacks then get tokens)."""
     stream_usage: bool = True

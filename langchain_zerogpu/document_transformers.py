@@ -61,6 +61,8 @@ class _ZeroGPUTaskClient(InputHidingModel, BaseModel):
     timeout: float | None = None
     max_retries: int | None = Field(default=None, ge=0)
     """Retries of transient API errors per request (the core's default when unset)."""
+    max_retry_after: float | None = Field(default=None, ge=0)
+    """Longest ``Retry-After`` waited out (the core's 60 s when unset)."""
     default_headers: dict[str, str] | None = None
 
     _clients: ClientCache | None = PrivateAttr(default=None)

@@ -39,6 +39,7 @@ class ZeroGPUEmbeddings(InputHidingModel, BaseModel, Embeddings):
     base_url: str | None = None
     timeout: float | None = None
     max_retries: int | None = None
+    max_retry_after: float | None = Field(default=None, ge=0)
     default_headers: dict[str, str] | None = None
     http_client: httpx.Client | None = Field(default=None, exclude=True)
     http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)

@@ -35,6 +35,9 @@ class ZeroGPUTaskSettings(InputHidingModel, BaseModel):
     project_id: str | None = Field(default=None, description="Defaults to ZEROGPU_PROJECT_ID.")
     base_url: str | None = Field(default=None, description="Defaults to ZEROGPU_BASE_URL.")
     timeout: float | None = Field(default=None, gt=0, description="Seconds per attempt.")
+    max_retry_after: float | None = Field(
+        default=None, ge=0, description="Longest Retry-After waited out (core default 60 s)."
+    )
     default_headers: dict[str, str] | None = Field(default=None, description="Extra headers.")
 
     _clients: ClientCache | None = PrivateAttr(default=None)

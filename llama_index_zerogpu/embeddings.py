@@ -41,6 +41,9 @@ class ZeroGPUEmbedding(InputHidingModel, BaseEmbedding):
     )
     timeout: float = Field(default=DEFAULT_TIMEOUT, gt=0, description="Seconds per attempt.")
     max_retries: int = Field(default=2, ge=0, description="Retries of transient failures.")
+    max_retry_after: float | None = Field(
+        default=None, ge=0, description="Longest Retry-After waited out (core default 60 s)."
+    )
     default_headers: dict[str, str] | None = Field(
         default=None, exclude=True, repr=False, description="Extra headers on every request."
     )

@@ -77,6 +77,9 @@ class ZeroGPU(InputHidingModel, FunctionCallingLLM):
     max_tokens: int | None = Field(default=None, ge=1, description="Cap on generated tokens.")
     timeout: float = Field(default=DEFAULT_TIMEOUT, gt=0, description="Seconds per attempt.")
     max_retries: int = Field(default=2, ge=0, description="Retries of transient failures.")
+    max_retry_after: float | None = Field(
+        default=None, ge=0, description="Longest Retry-After waited out (core default 60 s)."
+    )
     additional_kwargs: dict[str, Any] = Field(
         default_factory=dict, description="Extra request body fields sent with every call."
     )

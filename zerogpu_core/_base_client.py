@@ -7,6 +7,7 @@ two client classes only differ in how they send and sleep.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import time
@@ -69,6 +70,7 @@ class ClientSettings:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_retry_after: float | None = None,
     ) -> ClientSettings:
         """Fill unset values from ``ZEROGPU_*`` environment variables and defaults.
 
@@ -76,6 +78,11 @@ class ClientSettings:
         whitespace here, once; an empty one counts as unset.
         """
         api_key = normalise_api_key(api_key) or normalise_api_key(_env("ZEROGPU_API_KEY"))
+        policy = RetryPolicy(
+            max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries
+        )
+        if max_retry_after is not None:  # unset keeps the policy's default, defined there once
+            policy = dataclasses.replace(policy, max_retry_after=max_retry_after)
         url = (base_url or _env("ZEROGPU_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         if not url.startswith(("http://", "https://")):
             raise ValueError(f"base_url must start with http:// or https://, got {url!r}")
@@ -84,9 +91,7 @@ class ClientSettings:
             project_id=((project_id or "").strip() or _env("ZEROGPU_PROJECT_ID")),
             base_url=url,
             timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-            retry=RetryPolicy(
-                max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries
-            ),
+            retry=policy,
             default_headers=dict(default_headers or {}),
         )
 
@@ -193,6 +198,10 @@ class _Attempts:
         if not retriable or self.retry_index >= self.policy.max_retries:
             raise error
         delay = self.policy.delay(self.retry_index, headers)
+        if delay is None:
+            # Longer than the caller accepts to block: raise now; the error carries the
+            # server's wait (retry_after) so the caller can schedule the retry.
+            raise error
         self.retry_index += 1
         logger.info(
             "Retrying %s %s in %.2fs (retry %d of %d) after: %s",

@@ -54,6 +54,9 @@ class ZeroGPUClient(SyncTransport):
             per-operation meaning instead (no overall deadline).
         max_retries: retries of transient failures; default 2.
         default_headers: extra headers on every request.
+        max_retry_after: longest server-requested wait (``Retry-After``) slept
+            through before a retry; default 60 s. A longer one raises at once,
+            with the server's wait on the error's ``retry_after``.
         http_client: an ``httpx.Client`` to reuse (its pool, proxies, transport).
     """
 
@@ -67,6 +70,7 @@ class ZeroGPUClient(SyncTransport):
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        max_retry_after: float | None = None,
     ) -> None:
         settings = ClientSettings.resolve(
             api_key=api_key,
@@ -75,6 +79,7 @@ class ZeroGPUClient(SyncTransport):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            max_retry_after=max_retry_after,
         )
         super().__init__(settings, http_client)
 
@@ -193,6 +198,7 @@ class AsyncZeroGPUClient(AsyncTransport):
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        max_retry_after: float | None = None,
     ) -> None:
         settings = ClientSettings.resolve(
             api_key=api_key,
@@ -201,6 +207,7 @@ class AsyncZeroGPUClient(AsyncTransport):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            max_retry_after=max_retry_after,
         )
         super().__init__(settings, http_client)
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from zerogpu_core._headers import parse_retry_after
+
 __all__ = [
     "APIConnectionError",
     "APIResponseValidationError",
@@ -160,6 +162,8 @@ class APIStatusError(ZeroGPUError):
         line: ``error.line`` (1-based JSONL line) for batch validation errors.
         request_id: the ``x-request-id`` response header, for support tickets.
         body: the parsed JSON body (or the raw text when it was not JSON).
+        retry_after: seconds the server asked to wait before retrying
+            (``Retry-After`` / ``retry-after-ms``), if it said.
     """
 
     hint = "See the message for details."
@@ -171,8 +175,10 @@ class APIStatusError(ZeroGPUError):
         status_code: int,
         request_id: str | None = None,
         body: object = None,
+        retry_after: float | None = None,
     ) -> None:
         self.status_code = status_code
+        self.retry_after = retry_after
         self.code = detail.code
         self.type = detail.type
         self.param = detail.param
@@ -185,7 +191,12 @@ class APIStatusError(ZeroGPUError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Errors cross process boundaries (ingestion workers): rebuild from fields.
-        fields = {"status_code": self.status_code, "request_id": self.request_id, "body": self.body}
+        fields = {
+            "status_code": self.status_code,
+            "request_id": self.request_id,
+            "body": self.body,
+            "retry_after": self.retry_after,
+        }
         return (_rebuild, (type(self), (self._detail,), fields))
 
     def _format(self) -> str:
@@ -198,6 +209,8 @@ class APIStatusError(ZeroGPUError):
         if self.line is not None:
             parts.append(f" [line {self.line}]")
         parts.append(f". {self.hint}")
+        if self.retry_after:
+            parts.append(f" The server asked to retry after {self.retry_after:g} s.")
         if self.request_id:
             parts.append(f" Request id: {self.request_id}.")
         return "".join(parts)
@@ -251,7 +264,10 @@ class InsufficientQuotaError(APIStatusError):
 class RateLimitError(APIStatusError):
     """429: too many requests (retried automatically with backoff)."""
 
-    hint = "Slow down or raise max_retries; the client already honoured Retry-After."
+    hint = (
+        "Slow down or raise max_retries; the client waits out a Retry-After of up to "
+        "max_retry_after seconds by itself."
+    )
 
 
 class InternalServerError(APIStatusError):
@@ -340,12 +356,19 @@ def decode_body(response: httpx.Response) -> object:
 
 
 def error_from_body(
-    status_code: int, body: object, *, request_id: str | None = None, fallback: str = ""
+    status_code: int,
+    body: object,
+    *,
+    request_id: str | None = None,
+    fallback: str = "",
+    retry_after: float | None = None,
 ) -> APIStatusError:
     """Build the typed error for a status and a decoded error body."""
     detail = parse_error_body(body, fallback=fallback or f"HTTP {status_code}")
     cls = _class_for(status_code, detail)
-    return cls(detail, status_code=status_code, request_id=request_id, body=body)
+    return cls(
+        detail, status_code=status_code, request_id=request_id, body=body, retry_after=retry_after
+    )
 
 
 def make_status_error(response: httpx.Response) -> APIStatusError:
@@ -355,4 +378,5 @@ def make_status_error(response: httpx.Response) -> APIStatusError:
         decode_body(response),
         request_id=response.headers.get("x-request-id"),
         fallback=response.reason_phrase,
+        retry_after=parse_retry_after(response.headers),
     )

@@ -35,6 +35,7 @@ _OWNER_FIELDS = (
     "base_url",
     "timeout",
     "max_retries",
+    "max_retry_after",
     "default_headers",
     "http_client",
     "http_async_client",
@@ -105,7 +106,8 @@ class ClientCache:
     def of(cls, owner: object, cache: ClientCache | None = None, **overrides: Any) -> ClientCache:
         """The cache for a framework object whose fields are named like the client's
         arguments (``api_key``, ``project_id``, ``base_url``, ``timeout``,
-        ``max_retries``, ``default_headers``, ``http_client``, ``http_async_client``).
+        ``max_retries``, ``max_retry_after``, ``default_headers``, ``http_client``,
+        ``http_async_client``).
 
         Args:
             owner: the LLM, embeddings or transformer object; missing fields are unset.
