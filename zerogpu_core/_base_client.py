@@ -131,6 +131,9 @@ class RequestSpec(Generic[T]):
     # Uploads may take longer than ``timeout`` to send: httpx's per-operation
     # timeouts only, no deadline for the whole attempt.
     deadline: bool = True
+    # A lost answer to a non-idempotent call (batch create) may hide a success:
+    # only a 429, which the server refused outright, is retried.
+    idempotent: bool = True
 
 
 def parse_json(model: Callable[[Any], T]) -> Callable[[httpx.Response], T]:
@@ -190,10 +193,11 @@ class _Attempts:
 
     def on_error(self, error: ZeroGPUError, headers: Mapping[str, str] | None) -> float:
         """Seconds to wait before the next attempt; re-raises ``error`` when final."""
-        retriable = isinstance(error, APIConnectionError) or (
+        retriable = (isinstance(error, APIConnectionError) and self.spec.idempotent) or (
             isinstance(error, APIStatusError)
             and self.policy.should_retry_status(error)
             and (self.spec.retry_conflict or error.status_code != 409)
+            and (self.spec.idempotent or error.status_code == 429)
         )
         if not retriable or self.retry_index >= self.policy.max_retries:
             raise error

@@ -167,7 +167,11 @@ class ZeroGPUClient(SyncTransport):
         completion_window: str = "24h",
         metadata: Mapping[str, Any] | None = None,
     ) -> Batch:
-        """``POST /batches``; validation errors carry ``line``."""
+        """``POST /batches``; validation errors carry ``line``.
+
+        Not idempotent: a lost answer may hide a created batch, so only a 429 is
+        retried here (the batch runner looks the batch up before creating again).
+        """
         return self._request(
             routes.batch_create(input_file_id, endpoint, completion_window, metadata)
         )

@@ -198,7 +198,9 @@ def batch_create(
     }
     if metadata is not None:
         body["metadata"] = dict(metadata)
-    return RequestSpec("POST", "/batches", parse_json(Batch.model_validate), json=body)
+    return RequestSpec(
+        "POST", "/batches", parse_json(Batch.model_validate), json=body, idempotent=False
+    )
 
 
 def batch_retrieve(batch_id: str) -> RequestSpec[Batch]:

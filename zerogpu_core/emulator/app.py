@@ -94,6 +94,7 @@ class EmulatorApp:
             self.next_request_id,
             options.batch_line_delay,
             options.batch_expiry_seconds,
+            options.batch_list_lag,
         )
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = [
             ("POST", re.compile(r"/v1/chat/completions"), self._chat),

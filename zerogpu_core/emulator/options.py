@@ -25,6 +25,8 @@ class EmulatorOptions:
             both are documented).
         batch_line_delay: Seconds the batch worker spends per line (and finalizing).
         batch_expiry_seconds: Seconds after which an unfinished batch expires.
+        batch_list_lag: Seconds before a new batch shows in ``GET /v1/batches``
+            (the docs say the list may lag a few seconds; retrieve by id does not).
         latency: Seconds added to every request.
     """
 
@@ -36,6 +38,7 @@ class EmulatorOptions:
     context_length_status: int = 400
     batch_line_delay: float = 0.0
     batch_expiry_seconds: float = 86_400.0
+    batch_list_lag: float = 0.0
     latency: float = 0.0
 
     def __post_init__(self) -> None:
@@ -44,5 +47,5 @@ class EmulatorOptions:
             raise ValueError("stream_mode must be 'sse' or 'json'")
         if self.context_length_status not in (400, 420):
             raise ValueError("context_length_status must be 400 or 420")
-        if self.batch_line_delay < 0 or self.batch_expiry_seconds <= 0:
+        if self.batch_line_delay < 0 or self.batch_expiry_seconds <= 0 or self.batch_list_lag < 0:
             raise ValueError("batch delays must be positive")

@@ -171,6 +171,7 @@ class Emulator:
         batch_line_delay: float = 0.0,
         batch_expiry_seconds: float = 86_400.0,
         latency: float = 0.0,
+        batch_list_lag: float = 0.0,
     ) -> None:
         """Configure the emulator; :meth:`start` (or ``with``) binds the port."""
         self.options = EmulatorOptions(
@@ -183,6 +184,7 @@ class Emulator:
             batch_line_delay=batch_line_delay,
             batch_expiry_seconds=batch_expiry_seconds,
             latency=latency,
+            batch_list_lag=batch_list_lag,
         )
         self.app = EmulatorApp(self.options)
         self._address = (host, port)
