@@ -26,6 +26,8 @@ __all__ = [
     "ContextLengthExceededError",
     "InsufficientQuotaError",
     "InternalServerError",
+    "InvalidAPIKeyError",
+    "InvalidHeaderError",
     "MissingAPIKeyError",
     "ModelNotFoundError",
     "NotFoundError",
@@ -110,6 +112,14 @@ class MissingAPIKeyError(core.MissingAPIKeyError, lc.ModelAuthenticationError):
     """No API key was configured."""
 
 
+class InvalidAPIKeyError(core.InvalidAPIKeyError, lc.ModelAuthenticationError):
+    """The configured API key cannot be sent as a header value."""
+
+
+class InvalidHeaderError(core.InvalidHeaderError, lc.ModelInvalidRequestError):
+    """A configured header cannot be sent; nothing was."""
+
+
 # Most specific core class first: lookup walks the raised error's MRO.
 _MIRRORS: dict[type[core.ZeroGPUError], type[core.ZeroGPUError]] = {
     core.ContextLengthExceededError: ContextLengthExceededError,
@@ -129,6 +139,8 @@ _MIRRORS: dict[type[core.ZeroGPUError], type[core.ZeroGPUError]] = {
     core.APITimeoutError: APITimeoutError,
     core.APIConnectionError: APIConnectionError,
     core.MissingAPIKeyError: MissingAPIKeyError,
+    core.InvalidAPIKeyError: InvalidAPIKeyError,
+    core.InvalidHeaderError: InvalidHeaderError,
 }
 
 

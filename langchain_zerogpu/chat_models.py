@@ -45,7 +45,6 @@ from langchain_zerogpu._profile import catalog_profile, warn_without_tool_callin
 from zerogpu_core import catalog
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import check_messages, check_stop
-from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.structured_output import json_schema_response_format
 from zerogpu_core.tasks import BatchAPIOptions
@@ -60,7 +59,7 @@ _TOOL_INPUT = dict[str, Any] | type | Callable[..., Any] | BaseTool
 _LOCAL_KWARGS = ("stream", "stream_usage")
 
 
-class ChatZeroGPU(KeylessPickle, ArgumentPolicy, BaseChatModel):
+class ChatZeroGPU(ArgumentPolicy, BaseChatModel):
     """ZeroGPU chat model.
 
     Example:
@@ -97,6 +96,9 @@ class ChatZeroGPU(KeylessPickle, ArgumentPolicy, BaseChatModel):
     """Seconds per attempt; the core's default (60) when unset."""
     max_retries: int | None = None
     """Retries of transient failures inside each call; the core's default (2) when unset."""
+    max_retry_after: float | None = Field(default=None, ge=0)
+    """Longest ``Retry-After`` waited out before a retry (the core's 60 s when unset);
+    a longer one raises ``RateLimitError`` at once, with the wait on ``retry_after``."""
     streaming: bool = False
     """Stream under the hood even for ``invoke`` (callbacks then get tokens)."""
     stream_usage: bool = True

@@ -19,7 +19,6 @@ from typing_extensions import Self, TypedDict
 
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import check_free_metadata_key
-from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.tasks import (
     DEFAULT_IAB_MODEL,
@@ -53,7 +52,7 @@ __all__ = [
 ]
 
 
-class _ZeroGPUTaskClient(KeylessPickle, ArgumentPolicy, BaseModel):
+class _ZeroGPUTaskClient(ArgumentPolicy, BaseModel):
     """Connection settings shared by the transformers (same names as the chat model).
 
     Unknown arguments are an error (``model_name`` and ``api_base`` are accepted).
@@ -67,6 +66,8 @@ class _ZeroGPUTaskClient(KeylessPickle, ArgumentPolicy, BaseModel):
     timeout: float | None = None
     max_retries: int | None = Field(default=None, ge=0)
     """Retries of transient API errors per request (the core's default when unset)."""
+    max_retry_after: float | None = Field(default=None, ge=0)
+    """Longest ``Retry-After`` waited out (the core's 60 s when unset)."""
     default_headers: dict[str, str] | None = None
 
     _clients: ClientCache | None = PrivateAttr(default=None)

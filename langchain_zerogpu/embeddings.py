@@ -15,13 +15,12 @@ from langchain_zerogpu._errors import translating_errors
 from zerogpu_core import catalog
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import require_texts
-from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
 
 __all__ = ["ZeroGPUEmbeddings"]
 
 
-class ZeroGPUEmbeddings(KeylessPickle, ArgumentPolicy, BaseModel, Embeddings):
+class ZeroGPUEmbeddings(ArgumentPolicy, BaseModel, Embeddings):
     """ZeroGPU text embeddings (``bge-small-en-v1.5`` or ``all-minilm-l6-v2``).
 
     Example:
@@ -48,6 +47,7 @@ class ZeroGPUEmbeddings(KeylessPickle, ArgumentPolicy, BaseModel, Embeddings):
     base_url: str | None = None
     timeout: float | None = None
     max_retries: int | None = None
+    max_retry_after: float | None = Field(default=None, ge=0)
     default_headers: dict[str, str] | None = None
     http_client: httpx.Client | None = Field(default=None, exclude=True)
     http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)

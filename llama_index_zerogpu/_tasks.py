@@ -18,7 +18,6 @@ from llama_index.core.schema import BaseNode, MetadataMode
 
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import check_free_metadata_key
-from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.tasks import BatchAPIOptions, BatchResult, PIIResult, Verification
 
@@ -34,7 +33,7 @@ __all__ = [
 N = TypeVar("N", bound=BaseNode)
 
 
-class ZeroGPUTaskSettings(KeylessPickle, ArgumentPolicy, BaseModel):
+class ZeroGPUTaskSettings(ArgumentPolicy, BaseModel):
     """Connection settings. ``api_key`` is excluded from ``to_dict()`` (and so from
     ingestion-cache keys); unset values come from ``ZEROGPU_*`` variables. Unknown
     arguments are an error (``model_name`` and ``api_base`` are accepted)."""
@@ -48,6 +47,9 @@ class ZeroGPUTaskSettings(KeylessPickle, ArgumentPolicy, BaseModel):
     project_id: str | None = Field(default=None, description="Defaults to ZEROGPU_PROJECT_ID.")
     base_url: str | None = Field(default=None, description="Defaults to ZEROGPU_BASE_URL.")
     timeout: float | None = Field(default=None, gt=0, description="Seconds per attempt.")
+    max_retry_after: float | None = Field(
+        default=None, ge=0, description="Longest Retry-After waited out (core default 60 s)."
+    )
     default_headers: dict[str, str] | None = Field(default=None, description="Extra headers.")
 
     _clients: ClientCache | None = PrivateAttr(default=None)

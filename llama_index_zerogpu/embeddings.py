@@ -12,13 +12,12 @@ from llama_index.core.schema import BaseNode, MetadataMode
 from zerogpu_core import DEFAULT_TIMEOUT, catalog
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import require_texts
-from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
 
 __all__ = ["ZeroGPUEmbedding"]
 
 
-class ZeroGPUEmbedding(KeylessPickle, ArgumentPolicy, BaseEmbedding):
+class ZeroGPUEmbedding(ArgumentPolicy, BaseEmbedding):
     """ZeroGPU embeddings (``/v1/embeddings``, 384-dimensional vectors).
 
     Example:
@@ -48,6 +47,9 @@ class ZeroGPUEmbedding(KeylessPickle, ArgumentPolicy, BaseEmbedding):
     )
     timeout: float = Field(default=DEFAULT_TIMEOUT, gt=0, description="Seconds per attempt.")
     max_retries: int = Field(default=2, ge=0, description="Retries of transient failures.")
+    max_retry_after: float | None = Field(
+        default=None, ge=0, description="Longest Retry-After waited out (core default 60 s)."
+    )
     default_headers: dict[str, str] | None = Field(
         default=None, exclude=True, repr=False, description="Extra headers on every request."
     )

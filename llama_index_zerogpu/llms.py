@@ -39,7 +39,6 @@ from llama_index_zerogpu._messages import (
 )
 from zerogpu_core import DEFAULT_TIMEOUT, catalog
 from zerogpu_core._arguments import ArgumentPolicy
-from zerogpu_core._pickling import KeylessPickle
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.structured_output import json_schema_response_format
 from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param, tool_names
@@ -51,7 +50,7 @@ if TYPE_CHECKING:
 __all__ = ["ZeroGPU"]
 
 
-class ZeroGPU(KeylessPickle, ArgumentPolicy, FunctionCallingLLM):
+class ZeroGPU(ArgumentPolicy, FunctionCallingLLM):
     """ZeroGPU chat models (``/v1/chat/completions``) for LlamaIndex.
 
     Example:
@@ -88,6 +87,9 @@ class ZeroGPU(KeylessPickle, ArgumentPolicy, FunctionCallingLLM):
     max_tokens: int | None = Field(default=None, ge=1, description="Cap on generated tokens.")
     timeout: float = Field(default=DEFAULT_TIMEOUT, gt=0, description="Seconds per attempt.")
     max_retries: int = Field(default=2, ge=0, description="Retries of transient failures.")
+    max_retry_after: float | None = Field(
+        default=None, ge=0, description="Longest Retry-After waited out (core default 60 s)."
+    )
     additional_kwargs: dict[str, Any] = Field(
         default_factory=dict, description="Extra request body fields sent with every call."
     )

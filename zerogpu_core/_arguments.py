@@ -14,8 +14,9 @@ import warnings
 from collections.abc import Collection, Mapping
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, model_validator
 
+from zerogpu_core._secrets import InputHidingModel
 from zerogpu_core._urls import resolve_base_url
 
 __all__ = ["SYNONYMS", "ArgumentPolicy", "resolve_arguments"]
@@ -112,15 +113,13 @@ def _field_names(model: type[BaseModel]) -> set[str]:
     return names
 
 
-class ArgumentPolicy(BaseModel):
+class ArgumentPolicy(InputHidingModel, BaseModel):
     """Pydantic mixin applying :func:`resolve_arguments` to a class's constructor.
 
     It also resolves an unset ``base_url`` (``ZEROGPU_BASE_URL``, else production)
     at construction, so ``repr`` and serialised configs show the URL actually used.
+    Validation errors never echo the arguments (they include the API key).
     """
-
-    # A validation error must not echo the arguments: they include the API key.
-    model_config = ConfigDict(hide_input_in_errors=True)
 
     _argument_aliases: ClassVar[Mapping[str, str]] = {}
     _fixed_arguments: ClassVar[Mapping[str, Any]] = {}

@@ -7,6 +7,7 @@ two client classes only differ in how they send and sleep.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import time
@@ -17,17 +18,19 @@ from typing import Any, Generic, TypeVar
 import httpx
 from pydantic import SecretStr, ValidationError
 
+from zerogpu_core._deadline import attempt_seconds, deadline_expired, read_within
 from zerogpu_core._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
-    MissingAPIKeyError,
+    InvalidHeaderError,
     ZeroGPUError,
     make_status_error,
 )
 from zerogpu_core._inputs import check_timeout
 from zerogpu_core._retry import RetryPolicy
+from zerogpu_core._secrets import api_key_header, normalise_api_key
 from zerogpu_core._urls import DEFAULT_BASE_URL, resolve_base_url
 from zerogpu_core._version import __version__
 from zerogpu_core.types._base import WireModel
@@ -68,20 +71,25 @@ class ClientSettings:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_retry_after: float | None = None,
     ) -> ClientSettings:
-        """Fill unset values from ``ZEROGPU_*`` environment variables and defaults."""
-        if isinstance(api_key, str):
-            api_key = SecretStr(api_key) if api_key.strip() else None
-        if api_key is None and (env_key := _env("ZEROGPU_API_KEY")):
-            api_key = SecretStr(env_key)
+        """Fill unset values from ``ZEROGPU_*`` environment variables and defaults.
+
+        The key (explicit or from the environment) is stripped of surrounding
+        whitespace here, once; an empty one counts as unset.
+        """
+        api_key = normalise_api_key(api_key) or normalise_api_key(_env("ZEROGPU_API_KEY"))
+        policy = RetryPolicy(
+            max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries
+        )
+        if max_retry_after is not None:  # unset keeps the policy's default, defined there once
+            policy = dataclasses.replace(policy, max_retry_after=max_retry_after)
         return cls(
             api_key=api_key,
-            project_id=(project_id or _env("ZEROGPU_PROJECT_ID") or None),
+            project_id=((project_id or "").strip() or _env("ZEROGPU_PROJECT_ID")),
             base_url=resolve_base_url(base_url),
             timeout=DEFAULT_TIMEOUT if timeout is None else check_timeout(timeout),
-            retry=RetryPolicy(
-                max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries
-            ),
+            retry=policy,
             default_headers=dict(default_headers or {}),
         )
 
@@ -91,14 +99,13 @@ class ClientSettings:
         Raises:
             MissingAPIKeyError: when no key is configured (checked per request, so
                 objects can be constructed without one).
+            InvalidAPIKeyError: when the key cannot be a header value.
         """
-        if self.api_key is None or not self.api_key.get_secret_value():
-            raise MissingAPIKeyError()
         headers = {
             "user-agent": f"zerogpu-integrations/{__version__}",
             "accept": "application/json",
             **self.default_headers,
-            "x-api-key": self.api_key.get_secret_value(),
+            "x-api-key": api_key_header(self.api_key),
         }
         if self.project_id:
             headers["x-project-id"] = self.project_id
@@ -119,6 +126,12 @@ class RequestSpec(Generic[T]):
     stream: bool = False
     # Batch cancel answers 409 for a terminal batch; that is final, not transient.
     retry_conflict: bool = True
+    # Uploads may take longer than ``timeout`` to send: httpx's per-operation
+    # timeouts only, no deadline for the whole attempt.
+    deadline: bool = True
+    # A lost answer to a non-idempotent call (batch create) may hide a success:
+    # only a 429, which the server refused outright, is retried.
+    idempotent: bool = True
 
 
 def parse_json(model: Callable[[Any], T]) -> Callable[[httpx.Response], T]:
@@ -178,14 +191,19 @@ class _Attempts:
 
     def on_error(self, error: ZeroGPUError, headers: Mapping[str, str] | None) -> float:
         """Seconds to wait before the next attempt; re-raises ``error`` when final."""
-        retriable = isinstance(error, APIConnectionError) or (
+        retriable = (isinstance(error, APIConnectionError) and self.spec.idempotent) or (
             isinstance(error, APIStatusError)
             and self.policy.should_retry_status(error)
             and (self.spec.retry_conflict or error.status_code != 409)
+            and (self.spec.idempotent or error.status_code == 429)
         )
         if not retriable or self.retry_index >= self.policy.max_retries:
             raise error
         delay = self.policy.delay(self.retry_index, headers)
+        if delay is None:
+            # Longer than the caller accepts to block: raise now; the error carries the
+            # server's wait (retry_after) so the caller can schedule the retry.
+            raise error
         self.retry_index += 1
         logger.info(
             "Retrying %s %s in %.2fs (retry %d of %d) after: %s",
@@ -199,15 +217,20 @@ class _Attempts:
         return delay
 
 
-def _transport_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
-    url = request.url.copy_with(query=None)
+def _transport_error(
+    exc: httpx.TransportError, spec: RequestSpec[Any], base_url: str
+) -> ZeroGPUError:
+    if isinstance(exc, httpx.LocalProtocolError):
+        # Raised before anything is sent, and its text quotes the offending header.
+        return InvalidHeaderError()
+    url = f"{base_url}{spec.path}"
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(
-            f"The request to the ZeroGPU API ({request.method} {url}) timed out "
+            f"The request to the ZeroGPU API ({spec.method} {url}) timed out "
             f"({type(exc).__name__})."
         )
     return APIConnectionError(
-        f"Could not reach the ZeroGPU API at {request.method} {url} "
+        f"Could not reach the ZeroGPU API at {spec.method} {url} "
         f"({type(exc).__name__}: {exc}). Check base_url (or ZEROGPU_BASE_URL) and your network."
     )
 
@@ -252,23 +275,34 @@ class SyncTransport(_ClientBase):
     def _send(self, spec: RequestSpec[Any]) -> httpx.Response:
         attempts = _Attempts(self.settings, spec)
         while True:
-            request = self._build(self._http, spec)
             try:
-                response = self._http.send(request, stream=spec.stream)
+                response = self._attempt(spec)
             except httpx.TransportError as exc:
-                self._sleep(attempts.on_error(_transport_error(exc, request), None))
+                self._sleep(
+                    attempts.on_error(_transport_error(exc, spec, self.settings.base_url), None)
+                )
                 continue
-            logger.debug("%s %s -> %d", spec.method, spec.path, response.status_code)
             if response.is_success:
                 return response
-            try:
-                response.read()
-            except httpx.TransportError as exc:
-                response.close()
-                self._sleep(attempts.on_error(_transport_error(exc, request), None))
-                continue
-            response.close()
             self._sleep(attempts.on_error(make_status_error(response), response.headers))
+
+    def _attempt(self, spec: RequestSpec[Any]) -> httpx.Response:
+        """Send once; the body (unless a successful stream) arrives within the deadline."""
+        seconds = attempt_seconds(self.settings.timeout) if spec.deadline else None
+        started = time.monotonic()
+        response = self._http.send(self._build(self._http, spec), stream=True)
+        logger.debug("%s %s -> %d", spec.method, spec.path, response.status_code)
+        if spec.stream and response.is_success:
+            return response
+        try:
+            if seconds is None:
+                response.read()
+            else:
+                with read_within(response, started + seconds, seconds):
+                    response.read()
+        finally:
+            response.close()
+        return response
 
     def _request(self, spec: RequestSpec[T]) -> T:
         return spec.parse(self._send(spec))
@@ -291,23 +325,37 @@ class AsyncTransport(_ClientBase):
     async def _send(self, spec: RequestSpec[Any]) -> httpx.Response:
         attempts = _Attempts(self.settings, spec)
         while True:
-            request = self._build(self._http, spec)
             try:
-                response = await self._http.send(request, stream=spec.stream)
+                response = await self._attempt(spec)
             except httpx.TransportError as exc:
-                await self._sleep(attempts.on_error(_transport_error(exc, request), None))
+                await self._sleep(
+                    attempts.on_error(_transport_error(exc, spec, self.settings.base_url), None)
+                )
                 continue
-            logger.debug("%s %s -> %d", spec.method, spec.path, response.status_code)
             if response.is_success:
                 return response
-            try:
-                await response.aread()
-            except httpx.TransportError as exc:
-                await response.aclose()
-                await self._sleep(attempts.on_error(_transport_error(exc, request), None))
-                continue
-            await response.aclose()
             await self._sleep(attempts.on_error(make_status_error(response), response.headers))
+
+    async def _attempt(self, spec: RequestSpec[Any]) -> httpx.Response:
+        """Send once, all of it (headers and body) within the deadline."""
+        seconds = attempt_seconds(self.settings.timeout) if spec.deadline else None
+        if seconds is None:
+            return await self._attempt_unbounded(spec)
+        try:
+            return await asyncio.wait_for(self._attempt_unbounded(spec), seconds)
+        except asyncio.TimeoutError:
+            raise deadline_expired(seconds) from None
+
+    async def _attempt_unbounded(self, spec: RequestSpec[Any]) -> httpx.Response:
+        response = await self._http.send(self._build(self._http, spec), stream=True)
+        logger.debug("%s %s -> %d", spec.method, spec.path, response.status_code)
+        if spec.stream and response.is_success:
+            return response
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        return response
 
     async def _request(self, spec: RequestSpec[T]) -> T:
         return spec.parse(await self._send(spec))

@@ -48,9 +48,15 @@ class ZeroGPUClient(SyncTransport):
         project_id: sent as ``x-project-id`` only when set; defaults to
             ``ZEROGPU_PROJECT_ID``.
         base_url: defaults to ``ZEROGPU_BASE_URL``, then ``https://api.zerogpu.ai/v1``.
-        timeout: seconds (or an ``httpx.Timeout``) per attempt; default 60.
+        timeout: deadline of each attempt in seconds, from sending the request to
+            the last byte of the answer; default 60. A stream must start within it,
+            then each chunk within it. An ``httpx.Timeout`` keeps httpx's
+            per-operation meaning instead (no overall deadline).
         max_retries: retries of transient failures; default 2.
         default_headers: extra headers on every request.
+        max_retry_after: longest server-requested wait (``Retry-After``) slept
+            through before a retry; default 60 s. A longer one raises at once,
+            with the server's wait on the error's ``retry_after``.
         http_client: an ``httpx.Client`` to reuse (its pool, proxies, transport).
     """
 
@@ -64,6 +70,7 @@ class ZeroGPUClient(SyncTransport):
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        max_retry_after: float | None = None,
     ) -> None:
         settings = ClientSettings.resolve(
             api_key=api_key,
@@ -72,6 +79,7 @@ class ZeroGPUClient(SyncTransport):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            max_retry_after=max_retry_after,
         )
         super().__init__(settings, http_client)
 
@@ -159,7 +167,11 @@ class ZeroGPUClient(SyncTransport):
         completion_window: str = "24h",
         metadata: Mapping[str, Any] | None = None,
     ) -> Batch:
-        """``POST /batches``; validation errors carry ``line``."""
+        """``POST /batches``; validation errors carry ``line``.
+
+        Not idempotent: a lost answer may hide a created batch, so only a 429 is
+        retried here (the batch runner looks the batch up before creating again).
+        """
         return self._request(
             routes.batch_create(input_file_id, endpoint, completion_window, metadata)
         )
@@ -190,6 +202,7 @@ class AsyncZeroGPUClient(AsyncTransport):
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        max_retry_after: float | None = None,
     ) -> None:
         settings = ClientSettings.resolve(
             api_key=api_key,
@@ -198,6 +211,7 @@ class AsyncZeroGPUClient(AsyncTransport):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            max_retry_after=max_retry_after,
         )
         super().__init__(settings, http_client)
 

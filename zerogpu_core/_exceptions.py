@@ -1,8 +1,8 @@
 """Exception hierarchy: transport failures vs. HTTP status failures.
 
-Status errors are mapped by status *and* ``error.code`` (CONTRACT section 12): the API
-uses 420 both for exhausted quota and for over-long input, and reports quota as 402,
-420 or 429 depending on the route, so the code decides where the status is ambiguous.
+Status errors are mapped by status *and* ``error.code``: the API uses 420 both for
+exhausted quota and for over-long input, and reports quota as 402, 420 or 429
+depending on the route, so the code decides where the status is ambiguous.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from zerogpu_core._headers import parse_retry_after
 from zerogpu_core._not_found import classify_not_found
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "ErrorDetail",
     "InsufficientQuotaError",
     "InternalServerError",
+    "InvalidAPIKeyError",
+    "InvalidHeaderError",
     "MissingAPIKeyError",
     "ModelNotFoundError",
     "NotFoundError",
@@ -54,6 +57,35 @@ class MissingAPIKeyError(ZeroGPUError):
             message
             or "No ZeroGPU API key configured. Set the ZEROGPU_API_KEY environment variable "
             "or pass api_key=... to the client."
+        )
+
+
+class InvalidAPIKeyError(ZeroGPUError, ValueError):
+    """The configured API key cannot be sent as an HTTP header value."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "The ZeroGPU API key is not a valid HTTP header value: after stripping "
+            "surrounding whitespace it still holds control, non-ASCII or line-break "
+            "characters (the key is not shown). Check ZEROGPU_API_KEY or api_key=...; "
+            "nothing was sent."
+        )
+
+
+class InvalidHeaderError(ZeroGPUError, ValueError):
+    """httpx refused to send a request because a header is not valid HTTP.
+
+    Never retried: the same request fails the same way. The message does not quote
+    the header, which may hold a secret.
+    """
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "The request was not sent: a header value is not valid HTTP (control, "
+            "non-ASCII or line-break characters). Check default_headers and project_id "
+            "(values are not shown)."
         )
 
 
@@ -133,6 +165,8 @@ class APIStatusError(ZeroGPUError):
         line: ``error.line`` (1-based JSONL line) for batch validation errors.
         request_id: the ``x-request-id`` response header, for support tickets.
         body: the parsed JSON body (or the raw text when it was not JSON).
+        retry_after: seconds the server asked to wait before retrying
+            (``Retry-After`` / ``retry-after-ms``), if it said.
     """
 
     hint = "See the message for details."
@@ -145,10 +179,12 @@ class APIStatusError(ZeroGPUError):
         request_id: str | None = None,
         body: object = None,
         hint: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         if hint is not None:
             self.hint = hint  # what this particular failure points at
         self.status_code = status_code
+        self.retry_after = retry_after
         self.code = detail.code
         self.type = detail.type
         self.param = detail.param
@@ -166,6 +202,7 @@ class APIStatusError(ZeroGPUError):
             "request_id": self.request_id,
             "body": self.body,
             "hint": self.hint,
+            "retry_after": self.retry_after,
         }
         return (_rebuild, (type(self), (self._detail,), fields))
 
@@ -179,6 +216,8 @@ class APIStatusError(ZeroGPUError):
         if self.line is not None:
             parts.append(f" [line {self.line}]")
         parts.append(f". {self.hint}")
+        if self.retry_after:
+            parts.append(f" The server asked to retry after {self.retry_after:g} s.")
         if self.request_id:
             parts.append(f" Request id: {self.request_id}.")
         return "".join(parts)
@@ -240,7 +279,10 @@ class InsufficientQuotaError(APIStatusError):
 class RateLimitError(APIStatusError):
     """429: too many requests (retried automatically with backoff)."""
 
-    hint = "Slow down or raise max_retries; the client already honoured Retry-After."
+    hint = (
+        "Slow down or raise max_retries; the client waits out a Retry-After of up to "
+        "max_retry_after seconds by itself."
+    )
 
 
 class InternalServerError(APIStatusError):
@@ -270,7 +312,7 @@ def _as_str(value: object) -> str | None:
 
 
 def parse_error_body(body: object, *, fallback: str) -> ErrorDetail:
-    """Read an error body in any documented shape (CONTRACT 12.1).
+    """Read an error body in any documented shape.
 
     Shapes: ``{"error": {...}}`` (full, message-only or code+message), a failed
     Responses envelope (``status: "failed"`` + ``error``), ``{"error": "string"}``,
@@ -329,12 +371,19 @@ def decode_body(response: httpx.Response) -> object:
 
 
 def error_from_body(
-    status_code: int, body: object, *, request_id: str | None = None, fallback: str = ""
+    status_code: int,
+    body: object,
+    *,
+    request_id: str | None = None,
+    fallback: str = "",
+    retry_after: float | None = None,
 ) -> APIStatusError:
     """Build the typed error for a status and a decoded error body."""
     detail = parse_error_body(body, fallback=fallback or f"HTTP {status_code}")
     cls = _class_for(status_code, detail)
-    return cls(detail, status_code=status_code, request_id=request_id, body=body)
+    return cls(
+        detail, status_code=status_code, request_id=request_id, body=body, retry_after=retry_after
+    )
 
 
 def make_status_error(response: httpx.Response) -> APIStatusError:
@@ -344,6 +393,7 @@ def make_status_error(response: httpx.Response) -> APIStatusError:
         decode_body(response),
         request_id=response.headers.get("x-request-id"),
         fallback=response.reason_phrase,
+        retry_after=parse_retry_after(response.headers),
     )
     return _not_found(response, error) if response.status_code == 404 else error
 

@@ -154,6 +154,7 @@ def file_upload(file: FileInput, purpose: str, filename: str | None) -> RequestS
         parse_json(FileObject.model_validate),
         files={"file": _file_tuple(file, filename)},
         data={"purpose": purpose},
+        deadline=False,  # up to 100 MB: sending may rightly take longer than timeout
     )
 
 
@@ -206,7 +207,9 @@ def batch_create(
     }
     if metadata is not None:
         body["metadata"] = dict(metadata)
-    return RequestSpec("POST", "/batches", parse_json(Batch.model_validate), json=body)
+    return RequestSpec(
+        "POST", "/batches", parse_json(Batch.model_validate), json=body, idempotent=False
+    )
 
 
 def batch_retrieve(batch_id: str) -> RequestSpec[Batch]:

@@ -4,6 +4,14 @@ An ``httpx.AsyncClient`` keeps pooled connections bound to the loop that opened
 them; reusing it from a second ``asyncio.run`` fails with "Event loop is closed".
 Framework objects (LLMs, embeddings, retrievers) outlive loops, so they keep their
 clients here instead of holding one ``AsyncZeroGPUClient``.
+
+A loop's client is released with the loop: a server calling ``asyncio.run`` per
+request must not keep one socket per past loop. asyncio has no "loop closing"
+callback, but ``asyncio.run`` (and ``asyncio.Runner``) close every suspended async
+generator of the loop before closing it, inside the loop. Each client therefore
+comes with a small guard generator whose ``finally`` closes the client there. Loops
+closed without that shutdown (a bare ``loop.close()``) are forgotten the next time
+any loop asks for a client, so their clients can be collected.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import weakref
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import httpx
@@ -26,6 +35,7 @@ _OWNER_FIELDS = (
     "base_url",
     "timeout",
     "max_retries",
+    "max_retry_after",
     "default_headers",
     "http_client",
     "http_async_client",
@@ -58,9 +68,7 @@ class ClientCache:
         self._http_async_client = http_async_client
         self._sync: ZeroGPUClient | None = None
         self._shared_async: AsyncZeroGPUClient | None = None
-        self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncZeroGPUClient] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._async: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
         self._lock = threading.Lock()
 
     @property
@@ -98,7 +106,8 @@ class ClientCache:
     def of(cls, owner: object, cache: ClientCache | None = None, **overrides: Any) -> ClientCache:
         """The cache for a framework object whose fields are named like the client's
         arguments (``api_key``, ``project_id``, ``base_url``, ``timeout``,
-        ``max_retries``, ``default_headers``, ``http_client``, ``http_async_client``).
+        ``max_retries``, ``max_retry_after``, ``default_headers``, ``http_client``,
+        ``http_async_client``).
 
         Args:
             owner: the LLM, embeddings or transformer object; missing fields are unset.
@@ -112,9 +121,8 @@ class ClientCache:
     def __reduce__(self) -> tuple[Any, ...]:
         # Clients hold sockets and locks: copies and unpickled objects get fresh ones
         # (a caller's own httpx clients cannot be pickled and are not carried over).
-        # The key stays out of pickles; the copy reads ZEROGPU_API_KEY instead.
-        kwargs = {k: v for k, v in self._kwargs.items() if k != "api_key"}
-        return (_rebuild, (kwargs,))
+        # The settings, key included, travel: a pickle is process-to-process transport.
+        return (_rebuild, (self._kwargs,))
 
     def async_client(self) -> AsyncZeroGPUClient:
         """The async client of the running event loop (call from inside a coroutine)."""
@@ -128,10 +136,48 @@ class ClientCache:
                 return self._shared_async
         loop = asyncio.get_running_loop()
         with self._lock:
-            client = self._async.get(loop)
-            if client is None:
-                client = self._async[loop] = AsyncZeroGPUClient(**self._kwargs)
-            return client
+            for closed in [other for other in self._async if other.is_closed()]:
+                del self._async[closed]
+            entry = self._async.get(loop)
+            if entry is None:
+                client = AsyncZeroGPUClient(**self._kwargs)
+                guard = _release_with_loop(weakref.ref(self), loop, client)
+                _start(guard)  # registers it with the running loop's shutdown
+                entry = self._async[loop] = (client, guard)
+            return entry[0]
+
+    def _forget(self, loop: asyncio.AbstractEventLoop) -> None:
+        with self._lock:
+            self._async.pop(loop, None)
+
+
+# The loop's client and the guard that closes it when the loop shuts down.
+_LoopClient = tuple[AsyncZeroGPUClient, AsyncGenerator[None, None]]
+
+
+async def _release_with_loop(
+    cache: weakref.ref[ClientCache], loop: asyncio.AbstractEventLoop, client: AsyncZeroGPUClient
+) -> AsyncGenerator[None, None]:
+    """Suspends at once; closed by the loop's ``shutdown_asyncgens``, it closes ``client``."""
+    try:
+        yield
+    finally:
+        owner = cache()
+        if owner is not None:
+            owner._forget(loop)
+        await client.aclose()
+
+
+def _start(guard: AsyncGenerator[None, None]) -> None:
+    # Creating the first step calls the running loop's firstiter hook, which adds the
+    # generator to the loop's shutdown list; running that step synchronously parks it
+    # at its ``yield`` without awaiting (it awaits nothing before).
+    step = guard.__anext__()
+    try:
+        step.send(None)
+    except StopIteration:
+        return
+    raise RuntimeError("the client guard awaited before its first yield")
 
 
 def _rebuild(client_kwargs: dict[str, Any]) -> ClientCache:

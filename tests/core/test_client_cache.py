@@ -82,3 +82,28 @@ def test_of_reads_the_owners_fields_and_follows_changes() -> None:
     assert moved is not cache
     assert moved.sync.base_url == "http://127.0.0.1:10/v1"
     assert moved.sync.settings.retry.max_retries == 4
+
+
+def test_a_loops_client_is_closed_and_forgotten_when_the_loop_shuts_down() -> None:
+    cache = ClientCache(**KWARGS)
+
+    async def pick() -> AsyncZeroGPUClient:
+        return cache.async_client()
+
+    client = asyncio.run(pick())
+    assert client._http.is_closed
+    assert cache._async == {}
+
+
+def test_a_loop_closed_without_shutdown_is_forgotten_on_the_next_call() -> None:
+    cache = ClientCache(**KWARGS)
+
+    async def pick() -> AsyncZeroGPUClient:
+        return cache.async_client()
+
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(pick())
+    loop.close()
+    assert len(cache._async) == 1
+    asyncio.run(pick())
+    assert cache._async == {}

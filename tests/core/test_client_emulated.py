@@ -165,3 +165,19 @@ async def test_async_retry_and_cut_stream(emulator: Emulator) -> None:
         with pytest.raises(StreamInterruptedError):
             async for _ in client.stream_chat_completion(model="gpt-oss-120b", messages=MESSAGES):
                 pass
+
+
+def test_batch_create_is_not_retried_after_a_lost_answer(emulator: Emulator) -> None:
+    # The server may have created the batch; only the batch runner, which looks it up
+    # first, may create again.
+    client = client_for(emulator, max_retries=3)
+    line = b'{"custom_id": "a", "method": "POST", "url": "/v1/chat/completions", "body": '
+    line += b'{"model": "glm-5.2", "messages": [{"role": "user", "content": "Hi"}]}}\n'
+    file_id = client.upload_file(line).id
+    emulator.faults.add(Fault(path="/v1/batches", drop_connection=True))
+    with pytest.raises(APIConnectionError):
+        client.create_batch(input_file_id=file_id)
+    emulator.faults.add(Fault(path="/v1/batches", status=429, headers={"Retry-After": "0"}))
+    assert client.create_batch(input_file_id=file_id).id  # a refusal (429) is retried
+    posts = [r for r in emulator.requests if r.method == "POST" and r.path == "/v1/batches"]
+    assert len(posts) == 3

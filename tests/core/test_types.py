@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from zerogpu_core import (
     APIResponseValidationError,
+    RetryPolicy,
     ThinkTagSplitter,
     parse_json_text,
     parse_retry_after,
@@ -239,6 +240,15 @@ def test_retry_after_formats() -> None:
     now = datetime(2026, 1, 1, tzinfo=timezone.utc)
     later = format_datetime(datetime(2026, 1, 1, 0, 0, 5, tzinfo=timezone.utc), usegmt=True)
     assert parse_retry_after({"Retry-After": later}, now=now.timestamp()) == 5.0
+
+
+def test_retry_policy_refuses_waits_past_its_limit() -> None:
+    policy = RetryPolicy(max_retry_after=10)
+    assert policy.delay(0, {"Retry-After": "10"}) == 10.0
+    assert policy.delay(0, {"Retry-After": "10.5"}) is None
+    assert policy.delay(0, {"retry-after-ms": "20000"}) is None
+    with pytest.raises(ValueError, match="max_retry_after"):
+        RetryPolicy(max_retry_after=-1)
 
 
 @pytest.mark.parametrize("indexes", [[0], [0, 0], [1, 2], [0, 1, 2]])

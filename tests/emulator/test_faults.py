@@ -108,3 +108,17 @@ def test_clear_drops_pending_faults(zerogpu_emulator: Emulator, client: httpx.Cl
     zerogpu_emulator.faults.add(Fault(status=500, times=3))
     zerogpu_emulator.faults.clear()
     assert client.get("/files").status_code == 200
+
+
+def test_trickled_body_arrives_whole_and_slowly(
+    zerogpu_emulator: Emulator, client: httpx.Client
+) -> None:
+    zerogpu_emulator.faults.add(Fault(trickle_bytes=64, trickle_interval=0.02))
+    started = time.monotonic()
+    response = client.post("/chat/completions", json=CHAT)
+    elapsed = time.monotonic() - started
+    pieces = -(-len(response.content) // 64)
+    assert response.json()["object"] == "chat.completion"
+    assert elapsed >= 0.02 * (pieces - 1)
+    with pytest.raises(ValueError, match="trickle_bytes"):
+        zerogpu_emulator.faults.add(Fault(trickle_bytes=0))

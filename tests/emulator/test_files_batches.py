@@ -327,3 +327,15 @@ def test_endpoint_must_match_file_url(client: httpx.Client) -> None:
         'endpoint "/v1/embeddings" does not match the url "/v1/chat/completions" used by the'
         " input file"
     )
+
+
+def test_batch_list_lags_but_retrieve_does_not(connect: Callable[..., httpx.Client]) -> None:
+    with Emulator(api_key="k", batch_list_lag=0.3) as emu:
+        http = connect(emu, **{"x-api-key": "k"})
+        file_id = _upload(http, _jsonl([_line("a")])).json()["id"]
+        body = {"input_file_id": file_id, "endpoint": "/v1/chat/completions"}
+        batch_id = http.post("/batches", json=body).json()["id"]
+        assert http.get(f"/batches/{batch_id}").status_code == 200
+        assert http.get("/batches").json()["data"] == []
+        time.sleep(0.35)
+        assert [b["id"] for b in http.get("/batches").json()["data"]] == [batch_id]

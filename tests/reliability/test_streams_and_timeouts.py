@@ -105,3 +105,50 @@ def test_timeout_then_success_returns_the_answer(emulator: Emulator) -> None:
     reply = _chat(emulator, timeout=1.0, max_retries=1).invoke("Are you there?")
     assert "[emulated]" in str(reply.content)
     assert len(emulator.requests) == 2
+
+
+# A server trickling 8 bytes every 0.4 s never breaks httpx's per-read timeout, and
+# an answer of a few hundred bytes takes over ten seconds to arrive.
+TRICKLE = Fault(trickle_bytes=8, trickle_interval=0.4)
+
+
+def test_timeout_is_a_deadline_for_a_trickling_body(emulator: Emulator) -> None:
+    emulator.faults.add(TRICKLE)
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError):
+        _chat(emulator, timeout=1, max_retries=0).invoke("Hi")
+    assert time.monotonic() - started < 1.5
+    emulator.faults.add(Fault(trickle_bytes=8, trickle_interval=0.4, times=2))
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError):
+        _chat(emulator, timeout=0.5, max_retries=1).invoke("Hi")
+    assert time.monotonic() - started < 1.5  # two attempts of 0.5 s and a short backoff
+    assert len(emulator.requests) == 3
+
+
+async def test_async_timeout_is_a_deadline_for_a_trickling_body(emulator: Emulator) -> None:
+    emulator.faults.add(TRICKLE)
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError):
+        await _chat(emulator, timeout=1, max_retries=0).ainvoke("Hi")
+    assert time.monotonic() - started < 1.5
+
+
+def test_llama_index_timeout_is_a_deadline(emulator: Emulator) -> None:
+    emulator.faults.add(TRICKLE)
+    llm = ZeroGPU(
+        model=MODEL, base_url=emulator.base_url, api_key=API_KEY, timeout=1, max_retries=0
+    )
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError):
+        llm.complete("Hi")
+    assert time.monotonic() - started < 1.5
+
+
+def test_a_stream_is_bounded_per_chunk_not_in_total(emulator: Emulator) -> None:
+    # Documented: a stream may last longer than timeout as long as chunks keep coming.
+    emulator.faults.add(Fault(trickle_bytes=64, trickle_interval=0.05))
+    started = time.monotonic()
+    chunks = list(_chat(emulator, timeout=0.5, max_retries=0).stream("Tell me a story"))
+    assert len(chunks) > 3
+    assert time.monotonic() - started > 0.5

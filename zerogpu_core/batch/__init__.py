@@ -11,6 +11,7 @@ Example:
 from zerogpu_core.batch.errors import (
     BatchCreateError,
     BatchJobError,
+    BatchStateError,
     BatchTimeoutError,
     BatchValidationError,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "BatchResult",
     "BatchResults",
     "BatchRunner",
+    "BatchStateError",
     "BatchTimeoutError",
     "BatchValidationError",
     "LineIssue",

@@ -8,7 +8,13 @@ from typing import Any
 from zerogpu_core._exceptions import APIStatusError, ZeroGPUError
 from zerogpu_core.batch.jsonl import LineIssue
 
-__all__ = ["BatchCreateError", "BatchJobError", "BatchTimeoutError", "BatchValidationError"]
+__all__ = [
+    "BatchCreateError",
+    "BatchJobError",
+    "BatchStateError",
+    "BatchTimeoutError",
+    "BatchValidationError",
+]
 
 
 class BatchJobError(ZeroGPUError):
@@ -74,6 +80,28 @@ class BatchCreateError(BatchJobError):
     def __reduce__(self) -> tuple[Any, ...]:
         fields = {"part": self.part, "index": self.index, "custom_id": self.custom_id}
         return (_rebuild_create_error, (type(self), self.cause, fields))
+
+
+class BatchStateError(BatchJobError, ValueError):
+    """A job state file cannot be read or written (corrupt, foreign, a directory).
+
+    The message names the path and what to do, never the file's content.
+
+    Attributes:
+        path: the state file.
+    """
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(
+            f"{path} is not a usable batch job state file: {problem}. Pass the state file "
+            "this job wrote, or move it away (or choose another path) to start a new job; "
+            "batches already created keep running on the account."
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.path, self.problem))
 
 
 class BatchTimeoutError(BatchJobError):

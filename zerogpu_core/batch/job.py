@@ -15,7 +15,7 @@ from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from zerogpu_core._exceptions import APIStatusError, ConflictError
+from zerogpu_core._exceptions import APIConnectionError, APIStatusError, ConflictError
 from zerogpu_core.batch.errors import (
     BatchCreateError,
     BatchJobError,
@@ -41,9 +41,10 @@ from zerogpu_core.batch.results import (
     parse_result_file,
 )
 from zerogpu_core.batch.state import PENDING, UPLOADED, BatchJobState, BatchPartState
-from zerogpu_core.types import TERMINAL_BATCH_STATUSES, Batch, BatchError, BatchList
+from zerogpu_core.types import TERMINAL_BATCH_STATUSES, Batch, BatchError, BatchList, FileList
 
 __all__ = [
+    "LOOKUP_GRACE",
     "Call",
     "Effect",
     "JobOptions",
@@ -60,6 +61,12 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+#: Seconds a created batch may take to appear in ``GET /v1/batches`` (documented to
+#: lag a few seconds), counted from the create call, with room for a slow create.
+LOOKUP_GRACE = 30.0
+#: Create calls per part whose answer was lost, each followed by a look-up.
+_CREATE_ATTEMPTS = 2
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,7 @@ class JobOptions:
     poll_interval: float = 5.0
     max_poll_interval: float = 60.0
     backoff: float = 1.5
+    lookup_grace: float = LOOKUP_GRACE
 
 
 def encode_requests(
@@ -190,9 +198,23 @@ def unsubmitted(state: BatchJobState) -> list[BatchPartState]:
     return [part for part in state.parts if part.status in (PENDING, UPLOADED)]
 
 
-def find_batch_for_file(batches: BatchList, input_file_id: str) -> Batch | None:
-    """The batch created from ``input_file_id``, if the server lists one."""
-    return next((b for b in batches.data if b.input_file_id == input_file_id), None)
+def find_batch_for_part(
+    batches: BatchList, state: BatchJobState, part: BatchPartState
+) -> Batch | None:
+    """The batch of ``part`` on this page: its job and part metadata, or its input file."""
+    for batch in batches.data:
+        metadata = batch.metadata if isinstance(batch.metadata, dict) else {}
+        tagged = metadata.get("zerogpu_job") == state.job_id and metadata.get(
+            "zerogpu_part"
+        ) == str(part.number)
+        if tagged or (part.input_file_id is not None and batch.input_file_id == part.input_file_id):
+            return batch
+    return None
+
+
+def part_filename(state: BatchJobState, part: BatchPartState) -> str:
+    """The name a part's input file is uploaded under (how an orphan is recognised)."""
+    return f"{state.job_id}-part{part.number}.jsonl"
 
 
 def _create_kwargs(state: BatchJobState, part: BatchPartState) -> dict[str, Any]:
@@ -221,33 +243,77 @@ def record_create_failure(
 
 
 def submit_steps(
-    state: BatchJobState, encoded: Sequence[bytes] | None, save: Save, *, recover: bool
+    state: BatchJobState,
+    encoded: Sequence[bytes] | None,
+    save: Save,
+    options: JobOptions,
+    *,
+    recover: bool,
 ) -> Steps:
     """Upload and create every unsubmitted part, saving the state after each call.
 
-    ``recover`` first looks for a batch a crashed process created but did not record.
+    ``recover`` (a resumed job) first deletes input files a crashed process uploaded
+    but did not record, and looks for batches it created but did not record.
     """
     for part in unsubmitted(state):
-        look_for_lost_batch = recover and part.status == UPLOADED
+        # Only a part uploaded by an earlier process can have a batch we do not know.
+        look_first = recover and part.status == UPLOADED
         if part.status == PENDING:
             if encoded is None:
                 raise BatchJobError(
                     f"Part {part.number} was never uploaded; pass the same requests to resume it"
                 )
+            if recover:
+                yield from _delete_orphans(state, part)
             content = _content(encoded, part.start, part.stop)
-            name = f"{state.job_id}-part{part.number}.jsonl"
+            name = part_filename(state, part)
             uploaded = yield Call("upload_file", {"file": content, "filename": name})
             part.input_file_id, part.status = uploaded.id, UPLOADED
             save(state)
-        if look_for_lost_batch:
-            listed = yield Call("list_batches", {"limit": 100})
-            found = find_batch_for_file(listed, part.input_file_id or "")
-            if found is not None:
-                part.update_from(found)
-                save(state)
-                continue
+        yield from _create(state, part, save, options, look_first=look_first)
+
+
+def _delete_orphans(state: BatchJobState, part: BatchPartState) -> Steps:
+    """Delete this part's uploads that never made it into the state (a crash mid-upload)."""
+    name, after = part_filename(state, part), None
+    while True:
+        query = {"purpose": "batch", **({"after": after} if after else {})}
+        page: FileList = yield Call("list_files", query)
+        for orphan in (f for f in page.data if f.filename == name):
+            logger.info("Deleting %s, an input file a crashed run left behind", orphan.id)
+            yield Call("delete_file", {"file_id": orphan.id})
+        if not page.has_more or not page.last_id:
+            return
+        after = page.last_id
+
+
+def _create(
+    state: BatchJobState, part: BatchPartState, save: Save, options: JobOptions, *, look_first: bool
+) -> Steps:
+    """Create ``part``'s batch exactly once, as far as the server lets us know.
+
+    Each create is recorded before it is sent. When its answer is lost, the batch
+    may exist all the same: wait until the list can show it, page through every
+    batch, and only create again when it is not there.
+    """
+    if look_first:
+        found = yield from _look_up(state, part, options)
+        if found is not None:
+            part.update_from(found)
+            save(state)
+            return
+    for attempt in range(1, _CREATE_ATTEMPTS + 1):
+        part.create_sent_at = time.time()
+        save(state)
         try:
             batch = yield Call("create_batch", _create_kwargs(state, part))
+        except APIConnectionError:
+            found = yield from _look_up(state, part, options)
+            if found is None and attempt < _CREATE_ATTEMPTS:
+                continue
+            if found is None:
+                raise
+            batch = found
         except APIStatusError as exc:
             if exc.status_code not in (400, 413, 422):
                 raise
@@ -256,6 +322,23 @@ def submit_steps(
             raise failure from exc
         part.update_from(batch)
         save(state)
+        return
+
+
+def _look_up(state: BatchJobState, part: BatchPartState, options: JobOptions) -> Steps:
+    """The part's batch from the full list, after the list has had time to show it."""
+    if part.create_sent_at is not None:
+        wait = part.create_sent_at + options.lookup_grace - time.time()
+        if wait > 0:
+            yield Sleep(wait)
+    after: str | None = None
+    while True:
+        query: dict[str, Any] = {"limit": 100, **({"after": after} if after else {})}
+        page: BatchList = yield Call("list_batches", query)
+        found = find_batch_for_part(page, state, part)
+        if found is not None or not page.has_more or not page.last_id:
+            return found
+        after = page.last_id
 
 
 def wait_steps(

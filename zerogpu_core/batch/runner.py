@@ -17,7 +17,7 @@ from tqdm.auto import tqdm
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.batch import job
-from zerogpu_core.batch.errors import BatchJobError
+from zerogpu_core.batch.errors import BatchJobError, BatchStateError
 from zerogpu_core.batch.jsonl import BATCH_URL, MAX_LINES, MAX_UPLOAD_BYTES, BatchInput
 from zerogpu_core.batch.results import BatchResults
 from zerogpu_core.batch.state import BatchJobState, load_state, save_state
@@ -45,9 +45,12 @@ class _RunnerBase(Generic[C]):
         validate: bool = True,
         max_lines_per_batch: int = MAX_LINES,
         max_bytes_per_batch: int = MAX_UPLOAD_BYTES,
+        lookup_grace: float = job.LOOKUP_GRACE,
     ) -> None:
         if poll_interval <= 0 or max_poll_interval <= 0 or backoff < 1:
             raise ValueError("poll intervals must be positive and backoff at least 1")
+        if lookup_grace < 0:
+            raise ValueError("lookup_grace must be >= 0")
         self.options = job.JobOptions(
             endpoint=BATCH_URL,
             metadata=dict(metadata or {}),
@@ -57,6 +60,7 @@ class _RunnerBase(Generic[C]):
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             backoff=backoff,
+            lookup_grace=lookup_grace,
         )
         self.client: C = client
         self.state_path = Path(state_path) if state_path is not None else None
@@ -97,6 +101,8 @@ class _RunnerBase(Generic[C]):
         if self._state is None:
             if requests is None:
                 raise BatchJobError("submit() needs the requests of a new job")
+            if self.state_path is not None and self.state_path.is_dir():
+                raise BatchStateError(os.fspath(self.state_path), "it is a directory")
             if self.state_path is not None and self.state_path.exists():
                 raise BatchJobError(
                     f"{self.state_path} already holds a batch job; resume it with "
@@ -107,7 +113,9 @@ class _RunnerBase(Generic[C]):
         elif requests is not None:
             ids, encoded = job.encode_requests(requests, custom_ids, self.options)
             job.check_same_requests(self._state, ids, encoded)
-        yield from job.submit_steps(self._state, encoded, self._save, recover=self._resumed)
+        yield from job.submit_steps(
+            self._state, encoded, self._save, self.options, recover=self._resumed
+        )
         return self._state
 
     def _wait_steps(self, timeout: float | None) -> job.Steps:
@@ -153,6 +161,10 @@ class BatchRunner(_RunnerBase[ZeroGPUClient]):
         validate: check every line locally before uploading (server rules).
         max_lines_per_batch: split above this many lines (at most 50,000).
         max_bytes_per_batch: split above this many bytes (at most the 100 MB upload cap).
+        lookup_grace: seconds a create call may take to show in the batch list. When
+            a create's answer was lost (a dropped connection, or a crash before the
+            state was saved), the runner waits until this long after the call, then
+            pages through every batch for the job's metadata before creating again.
     """
 
     def submit(

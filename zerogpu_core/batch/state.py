@@ -12,8 +12,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from zerogpu_core.batch.errors import BatchStateError
 from zerogpu_core.types import Batch, BatchError, BatchRequestCounts
 
 __all__ = ["STATE_VERSION", "BatchJobState", "BatchPartState", "load_state", "save_state"]
@@ -24,7 +25,13 @@ UPLOADED = "uploaded"  # input file uploaded, batch not created
 
 
 class BatchPartState(BaseModel):
-    """One part of a job: a contiguous slice of the inputs sent as one batch."""
+    """One part of a job: a contiguous slice of the inputs sent as one batch.
+
+    ``create_sent_at`` (Unix time) is recorded before each create call: a process
+    resuming the job then knows a batch may exist that the list does not show yet.
+    """
+
+    model_config = ConfigDict(hide_input_in_errors=True)
 
     number: int
     start: int
@@ -34,6 +41,7 @@ class BatchPartState(BaseModel):
     status: str = PENDING
     input_file_id: str | None = None
     batch_id: str | None = None
+    create_sent_at: float | None = None
     output_file_id: str | None = None
     error_file_id: str | None = None
     errors: list[BatchError] = Field(default_factory=list)
@@ -62,6 +70,8 @@ class BatchJobState(BaseModel):
     to input-index mapping.
     """
 
+    model_config = ConfigDict(hide_input_in_errors=True)
+
     version: int = STATE_VERSION
     job_id: str
     endpoint: str
@@ -78,6 +88,8 @@ class BatchJobState(BaseModel):
 def save_state(state: BatchJobState, path: str | os.PathLike[str]) -> None:
     """Write the state atomically: a crash leaves the old file or the new one, never half."""
     target = Path(path)
+    if target.is_dir():
+        raise BatchStateError(os.fspath(path), "it is a directory")
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
@@ -96,10 +108,32 @@ def load_state(path: str | os.PathLike[str]) -> BatchJobState:
 
     Raises:
         FileNotFoundError: when there is no such file.
-        ValueError: when the file is not a job state of a supported version.
+        BatchStateError: when the path is a directory, unreadable, not a job state
+            or of another version (the error names the path, never the content).
     """
-    text = Path(path).read_text(encoding="utf-8")
-    state = BatchJobState.model_validate_json(text)
+    where = os.fspath(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise
+    except IsADirectoryError:
+        raise BatchStateError(where, "it is a directory") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BatchStateError(where, f"it cannot be read ({type(exc).__name__})") from None
+    try:
+        state = BatchJobState.model_validate_json(text)
+    except ValidationError as exc:
+        raise BatchStateError(where, _what_is_wrong(exc)) from None
     if state.version != STATE_VERSION:
-        raise ValueError(f"Unsupported batch state version {state.version} in {path}")
+        raise BatchStateError(
+            where, f"it is version {state.version}, this library reads {STATE_VERSION}"
+        )
     return state
+
+
+def _what_is_wrong(error: ValidationError) -> str:
+    first = error.errors(include_input=False, include_url=False, include_context=False)[0]
+    if first["type"] == "json_invalid":
+        return "it is not valid JSON (truncated or corrupt)"
+    where = ".".join(str(part) for part in first["loc"]) or "the top level"
+    return f"it is not a batch job state ({where}: {first['msg']})"

@@ -94,6 +94,7 @@ class EmulatorApp:
             self.next_request_id,
             options.batch_line_delay,
             options.batch_expiry_seconds,
+            options.batch_list_lag,
         )
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = [
             ("POST", re.compile(r"/v1/chat/completions"), self._chat),
@@ -140,6 +141,8 @@ class EmulatorApp:
             response.headers.update(fault.headers)
             if fault.cut_stream_after is not None and response.chunks is not None:
                 response.cut_after = fault.cut_stream_after
+            if fault.trickle_bytes is not None:
+                response.trickle = (fault.trickle_bytes, fault.trickle_interval)
         response.delay += self.options.latency
         response.headers.update(
             {EMULATOR_HEADER[0]: EMULATOR_HEADER[1], "x-request-id": request_id}

@@ -63,6 +63,7 @@ class Batch:
     created_at: int
     expires_at: int
     deadline: float
+    listed_from: float = 0.0
     lines: list[BatchLine] = field(default_factory=list)
     status: str = "validating"
     errors: JSONObject | None = None
@@ -136,6 +137,7 @@ class BatchManager:
         next_request_id: Callable[[], str],
         line_delay: float,
         expiry_seconds: float,
+        list_lag: float = 0.0,
     ) -> None:
         """Wire the manager to the file store and the chat handler."""
         self._files = files
@@ -143,6 +145,7 @@ class BatchManager:
         self._next_request_id = next_request_id
         self._line_delay = line_delay
         self._expiry = expiry_seconds
+        self._list_lag = list_lag
         self._lock = threading.Lock()
         self._batches: dict[str, Batch] = {}
         self._workers: list[threading.Thread] = []
@@ -173,6 +176,7 @@ class BatchManager:
             created_at=created,
             expires_at=created + math.ceil(self._expiry),
             deadline=time.monotonic() + self._expiry,
+            listed_from=time.monotonic() + self._list_lag,
         )
         try:
             batch.lines = validate_jsonl(stored.content, endpoint)
@@ -223,8 +227,11 @@ class BatchManager:
     def list_page(self, query: dict[str, list[str]]) -> JSONObject:
         """The list envelope for ``GET /v1/batches`` (newest first)."""
         limit = parse_limit(query_value(query, "limit"), 20, 100)
+        shown = time.monotonic()
         with self._lock:
-            batches = [b.to_object() for b in reversed(self._batches.values())]
+            batches = [
+                b.to_object() for b in reversed(self._batches.values()) if b.listed_from <= shown
+            ]
         after = query_value(query, "after")
         if after is not None:
             ids = [b["id"] for b in batches]

@@ -67,6 +67,9 @@ class Fault:
         drop_connection: Close the socket without any answer.
         cut_stream_after: Close an SSE stream abruptly after this many chunks.
         malformed_json: Answer ``200`` with a truncated, unparsable JSON body.
+        trickle_bytes: Send the body (or each stream chunk) this many bytes at a
+            time, ``trickle_interval`` seconds apart, after the headers.
+        trickle_interval: Seconds between trickled pieces.
     """
 
     status: int | None = None
@@ -78,6 +81,8 @@ class Fault:
     drop_connection: bool = False
     cut_stream_after: int | None = None
     malformed_json: bool = False
+    trickle_bytes: int | None = None
+    trickle_interval: float = 0.1
 
     def matches(self, path: str) -> bool:
         """Whether this fault applies to a request for ``path``."""
@@ -102,6 +107,8 @@ class FaultQueue:
         """Queue ``fault`` behind the existing ones."""
         if fault.times < 1:
             raise ValueError("Fault.times must be >= 1")
+        if fault.trickle_bytes is not None and fault.trickle_bytes < 1:
+            raise ValueError("Fault.trickle_bytes must be >= 1")
         with self._lock:
             self._faults.append(_Pending(fault, fault.times))
 

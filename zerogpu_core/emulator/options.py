@@ -32,6 +32,8 @@ class EmulatorOptions:
             subword-like token count), to see overflow with short inputs.
         batch_line_delay: Seconds the batch worker spends per line (and finalizing).
         batch_expiry_seconds: Seconds after which an unfinished batch expires.
+        batch_list_lag: Seconds before a new batch shows in ``GET /v1/batches``
+            (the docs say the list may lag a few seconds; retrieve by id does not).
         latency: Seconds added to every request.
     """
 
@@ -45,6 +47,7 @@ class EmulatorOptions:
     input_token_limit: int | None = None
     batch_line_delay: float = 0.0
     batch_expiry_seconds: float = 86_400.0
+    batch_list_lag: float = 0.0
     latency: float = 0.0
 
     def __post_init__(self) -> None:
@@ -57,7 +60,7 @@ class EmulatorOptions:
             raise ValueError("context_overflow must be 'model', 'reject' or 'truncate'")
         if self.input_token_limit is not None and self.input_token_limit < 1:
             raise ValueError("input_token_limit must be at least 1")
-        if self.batch_line_delay < 0 or self.batch_expiry_seconds <= 0:
+        if self.batch_line_delay < 0 or self.batch_expiry_seconds <= 0 or self.batch_list_lag < 0:
             raise ValueError("batch delays must be positive")
 
     def context(self) -> ContextPolicy:

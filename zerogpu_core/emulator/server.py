@@ -122,7 +122,18 @@ class _Handler(BaseHTTPRequestHandler):
         self._start(response)
         self.send_header("content-length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        self._write(body, response)
+
+    def _write(self, data: bytes, response: EmulatedResponse) -> None:
+        if response.trickle is None:
+            self.wfile.write(data)
+            return
+        size, interval = response.trickle
+        for start in range(0, len(data), size):
+            self.wfile.write(data[start : start + size])
+            self.wfile.flush()
+            if self.server.stopping.wait(interval):
+                return
 
     def _send_stream(self, response: EmulatedResponse) -> None:
         self._start(response)
@@ -135,7 +146,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 _hard_close(self.connection)
                 return
-            self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+            self._write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n", response)
             self.wfile.flush()
         self.wfile.write(b"0\r\n\r\n")
 
@@ -166,6 +177,7 @@ class Emulator:
         batch_line_delay: float = 0.0,
         batch_expiry_seconds: float = 86_400.0,
         latency: float = 0.0,
+        batch_list_lag: float = 0.0,
     ) -> None:
         """Configure the emulator; :meth:`start` (or ``with``) binds the port."""
         self.options = EmulatorOptions(
@@ -180,6 +192,7 @@ class Emulator:
             batch_line_delay=batch_line_delay,
             batch_expiry_seconds=batch_expiry_seconds,
             latency=latency,
+            batch_list_lag=batch_list_lag,
         )
         self.app = EmulatorApp(self.options)
         self._address = (host, port)

@@ -48,6 +48,8 @@ class EmulatedResponse:
         delay: Seconds to wait before answering (latency faults).
         drop_connection: Close the socket without answering.
         cut_after: Close the stream abruptly after this many chunks.
+        trickle: ``(size, interval)``: send the body ``size`` bytes at a time,
+            ``interval`` seconds apart (a slow or stuck upstream).
     """
 
     status: int
@@ -57,6 +59,7 @@ class EmulatedResponse:
     delay: float = 0.0
     drop_connection: bool = False
     cut_after: int | None = None
+    trickle: tuple[int, float] | None = None
 
 
 class ApiError(Exception):

@@ -60,6 +60,7 @@ from zerogpu_core.tasks.runner import (
     BatchResult,
     BatchTransformError,
     ItemFailure,
+    TransformInterrupted,
 )
 
 __all__ = [
@@ -84,6 +85,7 @@ __all__ = [
     "PIIVerificationError",
     "TaskOutputError",
     "TextChunk",
+    "TransformInterrupted",
     "TruncatedReplyError",
     "Verification",
     "aclassify_iab",

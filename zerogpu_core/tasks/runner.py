@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ __all__ = [
     "ChunkCall",
     "DocumentTask",
     "ItemFailure",
+    "TransformInterrupted",
     "arun_documents",
     "arun_one",
     "check_texts",
@@ -176,6 +178,40 @@ class BatchTransformError(ZeroGPUError):
         return [f.id for f in self.failures]
 
 
+class TransformInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a blocking run; what had finished is on this error.
+
+    Still a ``KeyboardInterrupt`` (``except Exception`` does not catch it, and an
+    uncaught one ends the program as Ctrl-C does). Nothing more is sent after the
+    interrupt: jobs not started are cancelled, and the at most ``max_concurrency``
+    requests already in flight finish in the background, their results dropped.
+
+    Attributes:
+        results: one entry per input, in input order: the task's result (for example
+            an ``IABResult`` or ``PIIResult``) where the document had finished,
+            ``None`` where it had not or had failed.
+        failures: the documents that had failed before the interrupt.
+    """
+
+    def __init__(self, results: Sequence[Any | None], failures: Sequence[ItemFailure]) -> None:
+        self.results = list(results)
+        self.failures = list(failures)
+        done = sum(result is not None for result in self.results)
+        super().__init__(
+            f"Interrupted after {done} of {len(self.results)} documents finished "
+            f"({len(self.failures)} failed); nothing more was sent. The finished results "
+            "are on this error (.results, .failures, .finished_indices)."
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.results, self.failures))
+
+    @property
+    def finished_indices(self) -> list[int]:
+        """Input positions whose result is on :attr:`results`."""
+        return [index for index, result in enumerate(self.results) if result is not None]
+
+
 @dataclass(frozen=True)
 class BatchResult(Generic[R]):
     """What a run produced: results in input order and the failures."""
@@ -312,40 +348,74 @@ def run_documents(
     """Process many documents on a thread pool of ``max_concurrency`` workers.
 
     Never raises for a failed document; see :meth:`BatchResult.raise_for_failures`.
+
+    Raises:
+        TransformInterrupted: on Ctrl-C; carries the results finished so far.
     """
     doc_ids = _check(texts, ids, max_concurrency)
-    with _bar(len(texts), progress, desc) as bar, ThreadPoolExecutor(max_concurrency) as pool:
+    with _bar(len(texts), progress, desc) as bar:
         run: _Run[D, J, P, R] = _Run(task, texts, doc_ids, bar)
-        plans: dict[int, Sequence[J]] = {}
-        outputs: dict[int, list[Any]] = {}
-        futures: dict[Future[P], tuple[int, int]] = {}
-        by_document: dict[int, list[Future[P]]] = {}
-        for index in range(len(texts)):
-            jobs = run.plan(index)
-            if jobs is None:
-                continue
-            if not jobs:
-                run.finish(index, jobs, [])
-                continue
-            plans[index], outputs[index] = jobs, [None] * len(jobs)
-            by_document[index] = [pool.submit(job, item) for item in jobs]
-            futures.update((f, (index, n)) for n, f in enumerate(by_document[index]))
-        pending = {index: len(jobs) for index, jobs in plans.items()}
-        for future in as_completed(futures):
-            index, position = futures[future]
-            if index in run.failures or future.cancelled():
-                continue
-            try:
-                outputs[index][position] = future.result()
-            except Exception as exc:
-                run.fail(index, exc)
-                for sibling in by_document[index]:
-                    sibling.cancel()
-                continue
-            pending[index] -= 1
-            if pending[index] == 0:
-                run.finish(index, plans[index], outputs.pop(index))
+        pool = ThreadPoolExecutor(max_concurrency)
+        stop = threading.Event()
+
+        def unless_stopped(item: J) -> P:
+            # A worker may have picked a job up just before the interrupt.
+            if stop.is_set():
+                raise _Stopped
+            return job(item)
+
+        try:
+            _run_on_pool(run, unless_stopped, pool)
+        except KeyboardInterrupt as interrupt:
+            # The executor's own exit would wait for every queued job (and so send
+            # all of them): cancel what has not started and return at once.
+            stop.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+            outcome = run.outcome()
+            raise TransformInterrupted(outcome.results, outcome.failures) from interrupt
+        except BaseException:
+            stop.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         return run.outcome()
+
+
+class _Stopped(Exception):
+    """A job skipped because the run was interrupted."""
+
+
+def _run_on_pool(run: _Run[D, J, P, R], job: Callable[[J], P], pool: ThreadPoolExecutor) -> None:
+    """Submit every document's jobs and finish documents as their jobs complete."""
+    plans: dict[int, Sequence[J]] = {}
+    outputs: dict[int, list[Any]] = {}
+    futures: dict[Future[P], tuple[int, int]] = {}
+    by_document: dict[int, list[Future[P]]] = {}
+    for index in range(len(run.texts)):
+        jobs = run.plan(index)
+        if jobs is None:
+            continue
+        if not jobs:
+            run.finish(index, jobs, [])
+            continue
+        plans[index], outputs[index] = jobs, [None] * len(jobs)
+        by_document[index] = [pool.submit(job, item) for item in jobs]
+        futures.update((f, (index, n)) for n, f in enumerate(by_document[index]))
+    pending = {index: len(jobs) for index, jobs in plans.items()}
+    for future in as_completed(futures):
+        index, position = futures[future]
+        if index in run.failures or future.cancelled():
+            continue
+        try:
+            outputs[index][position] = future.result()
+        except Exception as exc:
+            run.fail(index, exc)
+            for sibling in by_document[index]:
+                sibling.cancel()
+            continue
+        pending[index] -= 1
+        if pending[index] == 0:
+            run.finish(index, plans[index], outputs.pop(index))
 
 
 async def arun_documents(

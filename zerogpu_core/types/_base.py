@@ -14,7 +14,8 @@ class WireModel(BaseModel):
     server never breaks parsing, and ``model_dump`` returns them unchanged.
     """
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    # Responses can hold the very PII a request asked about: errors never quote them.
+    model_config = ConfigDict(extra="allow", populate_by_name=True, hide_input_in_errors=True)
 
     _request_id: str | None = PrivateAttr(default=None)
 

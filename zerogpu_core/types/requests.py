@@ -21,7 +21,8 @@ MAX_INPUT_CHARS = 131_072
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    # Bodies hold prompts; a validation error must not quote them.
+    model_config = ConfigDict(extra="allow", hide_input_in_errors=True)
 
     def to_body(self) -> dict[str, Any]:
         """The JSON body: unset fields are omitted, extra fields kept."""
@@ -31,7 +32,7 @@ class _Body(BaseModel):
 class JSONSchemaFormat(BaseModel):
     """``response_format.json_schema``."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", hide_input_in_errors=True)
 
     name: str
     schema_: dict[str, Any] = Field(alias="schema")
@@ -42,7 +43,7 @@ class JSONSchemaFormat(BaseModel):
 class ResponseFormat(BaseModel):
     """``response_format``: ``text``, ``json_object`` or ``json_schema``."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", hide_input_in_errors=True)
 
     type: Literal["text", "json_object", "json_schema"]
     json_schema: JSONSchemaFormat | None = None
@@ -112,7 +113,7 @@ class ChatCompletionRequest(_Body):
 
 
 class ResponseRequest(_Body):
-    """Body of ``POST /v1/responses``: one string ``input`` (CONTRACT 4.1)."""
+    """Body of ``POST /v1/responses``: one string ``input``."""
 
     model: str = Field(min_length=1)
     input: str | list[dict[str, Any]]

@@ -16,6 +16,7 @@ from zerogpu_core.batch import (
     BatchItemError,
     BatchJobError,
     BatchRunner,
+    BatchStateError,
     BatchTimeoutError,
     BatchValidationError,
     load_state,
@@ -30,7 +31,7 @@ from zerogpu_core.batch.job import (
     finished_lines,
     next_poll_delay,
 )
-from zerogpu_core.types import Batch, BatchError, BatchList, ChatCompletion, FileObject
+from zerogpu_core.types import Batch, BatchError, BatchList, ChatCompletion, FileList, FileObject
 
 BODY = {"model": "llama-3.1-8b-instruct-fast", "messages": [{"role": "user", "content": "Hi"}]}
 COMPLETION = ChatCompletion.model_validate(
@@ -75,6 +76,10 @@ class FakeClient:
     def list_batches(self, **kwargs: Any) -> BatchList:
         self._log("list_batches", **kwargs)
         return BatchList(data=self.listed)
+
+    def list_files(self, **kwargs: Any) -> FileList:
+        self._log("list_files", **kwargs)
+        return FileList(data=[])
 
     def cancel_batch(self, batch_id: str) -> Batch:
         self._log("cancel_batch", batch_id=batch_id)
@@ -207,8 +212,9 @@ def test_state_of_another_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "job.json"
     path.write_text(json.dumps({**state.model_dump(mode="json"), "version": 99}))
 
-    with pytest.raises(ValueError, match="Unsupported batch state version 99"):
+    with pytest.raises(BatchStateError, match="it is version 99") as caught:
         load_state(path)
+    assert caught.value.path == str(path)
 
 
 def test_server_create_error_names_line_input_and_custom_id(tmp_path: Path) -> None:
@@ -268,8 +274,9 @@ def test_resume_of_a_never_uploaded_part_needs_the_same_requests(tmp_path: Path)
         resumed.submit(bodies(2)[::-1], custom_ids=state.custom_ids)
     resumed.submit(bodies(2))
 
-    # Uploaded in this process, so there is no lost batch to look for.
-    assert fake.names() == ["upload_file", "create_batch"]
+    # Uploaded in this process, so there is no lost batch to look for; an upload a
+    # crashed process may have left behind is looked for (and would be deleted).
+    assert fake.names() == ["list_files", "upload_file", "create_batch"]
 
 
 def test_submit_refuses_to_overwrite_an_existing_job(tmp_path: Path) -> None:

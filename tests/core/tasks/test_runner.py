@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from zerogpu_core.tasks import BatchTransformError
+from zerogpu_core.tasks import BatchTransformError, TransformInterrupted
 from zerogpu_core.tasks.runner import (
     BatchResult,
     DocumentTask,
@@ -155,3 +155,26 @@ def test_drop_failed_raises_or_logs_and_drops(caplog: pytest.LogCaptureFixture) 
     assert kept == ["A", "C"]
     assert "Dropped a node that could not be masked" in caplog.text
     assert "n1" in caplog.text
+
+
+def test_an_interrupt_stops_submitting_and_carries_the_finished_results() -> None:
+    started: list[str] = []
+
+    def job(word: str) -> str:
+        started.append(word)
+        if word == "w5":
+            raise KeyboardInterrupt  # what Ctrl-C looks like to the waiting thread
+        time.sleep(0.01)  # a request's worth of time for the main thread to react
+        return word.upper()
+
+    texts = [f"w{i}" for i in range(50)]
+    with pytest.raises(TransformInterrupted) as caught:
+        run_documents(TASK, job, texts, max_concurrency=1)
+    error = caught.value
+    assert isinstance(error, KeyboardInterrupt)
+    assert error.results[:5] == ["W0", "W1", "W2", "W3", "W4"]
+    assert error.finished_indices == [0, 1, 2, 3, 4]
+    assert len(started) <= 7  # the queue was cancelled, not drained
+    assert "5 of 50 documents finished" in str(error)
+    copy = pickle.loads(pickle.dumps(error))
+    assert copy.results == error.results

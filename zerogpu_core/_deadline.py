@@ -1,0 +1,129 @@
+"""``timeout`` as a deadline for a whole attempt, not for each network operation.
+
+httpx applies a timeout to each connect, write and read: a server that trickles a
+few bytes just inside the read timeout holds a call for as long as it likes. An
+attempt here must end ``timeout`` seconds after it started, body included.
+
+The async client wraps the attempt in ``asyncio.wait_for``. A blocking read cannot
+be cancelled, so the sync client hands the response's socket to one shared watchdog
+thread, which shuts the socket down at the deadline; the blocked read then fails
+at once and is reported as a timeout.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+
+import httpx
+
+__all__ = ["attempt_seconds", "deadline_expired", "read_within"]
+
+
+def attempt_seconds(timeout: float | httpx.Timeout) -> float | None:
+    """The attempt deadline for a ``timeout`` setting.
+
+    A number is the deadline; an ``httpx.Timeout`` keeps httpx's per-operation
+    meaning (``None``: no overall deadline), for callers who want exactly that.
+    """
+    return None if isinstance(timeout, httpx.Timeout) else float(timeout)
+
+
+def deadline_expired(seconds: float) -> httpx.ReadTimeout:
+    """The error for an attempt that ran out of time (retried like any timeout)."""
+    return httpx.ReadTimeout(f"the attempt did not finish within its {seconds:g} s deadline")
+
+
+class _Alarm:
+    """One armed deadline; ``cancel`` and ``fire`` exclude each other."""
+
+    def __init__(self, action: Callable[[], None]) -> None:
+        self._action = action
+        self._lock = threading.Lock()
+        self._done = False
+        self.fired = False
+
+    def fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self._done = self.fired = True
+        self._action()
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._done = True
+
+
+class _Watchdog:
+    """One daemon thread firing alarms at their time; started on first use."""
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._heap: list[tuple[float, int, _Alarm]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, at: float, action: Callable[[], None]) -> _Alarm:
+        alarm = _Alarm(action)
+        with self._wake:
+            heapq.heappush(self._heap, (at, next(self._order), alarm))
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="zerogpu-deadlines", daemon=True
+                )
+                self._thread.start()
+            self._wake.notify()
+        return alarm
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._heap or self._heap[0][0] > time.monotonic():
+                    wait = self._heap[0][0] - time.monotonic() if self._heap else None
+                    self._wake.wait(wait)
+                _, _, alarm = heapq.heappop(self._heap)
+            alarm.fire()
+
+
+_WATCHDOG = _Watchdog()
+
+
+def _socket_of(response: httpx.Response) -> socket.socket | None:
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def _shut(sock: socket.socket) -> None:
+    # shutdown (unlike close) wakes a read blocked in another thread.
+    with suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+@contextmanager
+def read_within(response: httpx.Response, deadline: float, seconds: float) -> Iterator[None]:
+    """Let the block read ``response`` until the monotonic ``deadline``.
+
+    Past it the connection is shut down and the read's error becomes
+    :func:`deadline_expired`. A response without a socket (a mock transport) is
+    only checked once the block ends.
+    """
+    sock = _socket_of(response)
+    alarm = _WATCHDOG.arm(deadline, lambda: _shut(sock)) if sock is not None else None
+    try:
+        yield
+    except httpx.TransportError:
+        if alarm is not None and alarm.fired:
+            raise deadline_expired(seconds) from None
+        raise
+    finally:
+        if alarm is not None:
+            alarm.cancel()
+    if alarm is None and time.monotonic() > deadline:
+        raise deadline_expired(seconds)
