@@ -69,7 +69,10 @@ def _validated(model: type[B], merged: Mapping[str, Any]) -> B:
         return model.model_validate(merged)
     except ValidationError as exc:
         # Named fields and reasons only: the values may be personal data.
-        raise ValueError(f"Invalid {model.__name__}: {_shape_problems(exc)}") from None
+        problems = _shape_problems(exc)
+    # Raised outside the handler, so the original (which holds the input) is not
+    # kept as this error's context.
+    raise ValueError(f"Invalid {model.__name__}: {problems}")
 
 
 def chat(

@@ -218,18 +218,27 @@ def test_validation_errors_never_echo_a_prompt(secret_emulator: Emulator) -> Non
     prompt = "x" * 131_072 + " Call Jane Doe on +1 415 555 0142 or jane@example.com"
     client = ZeroGPUClient(base_url=secret_emulator.base_url, api_key=SECRET)
     llm = ChatZeroGPU(model=MODEL, base_url=secret_emulator.base_url, api_key=SECRET)
-    errors: list[ValidationError] = []
+    errors: list[ValueError] = []
     for call in (
         lambda: client.chat_completion(model=MODEL, messages=[{"role": "user", "content": prompt}]),
         lambda: client.create_response(model=MODEL, input=prompt),
         lambda: llm.invoke(prompt),
     ):
-        with pytest.raises(ValidationError) as caught:
+        # Request bodies are checked field by field: the message names the field and
+        # the rule, and no exception in the chain keeps the prompt.
+        with pytest.raises(ValueError, match=r"131,?072") as caught:
             call()
         errors.append(caught.value)
     for error in errors:
         assert "131072" in str(error).replace(",", "")  # the message still says why
-        for text in _validation_texts(error):
+        chained = error.__cause__ or error.__context__
+        assert chained is None or not isinstance(chained, ValidationError)
+        texts = (
+            _validation_texts(error)
+            if isinstance(error, ValidationError)
+            else [str(error), repr(error), repr(error.args), repr(vars(error))]
+        )
+        for text in texts:
             assert "jane@example.com" not in text
             assert "555 0142" not in text
     assert secret_emulator.requests == []
