@@ -104,6 +104,9 @@ class IABCategory(_Frozen):
         """The item as the model writes it: ``tierN_name`` keys, score last."""
         data = self.model_dump(mode="json", exclude_none=True, exclude={"tier_names", "score"})
         data.update({f"tier{i}_name": n for i, n in enumerate(self.tier_names, start=1)})
+        if self.tier is not None:
+            # IAB 1.0 items name their parent even at tier 1, as null.
+            data["parent_code"] = self.parent_code
         data["score"] = self.score
         return data
 
