@@ -5,6 +5,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := zerogpu_core langchain_zerogpu llama_index_zerogpu
+# The distributions built from this repository (uv workspace members; each links to
+# its top-level package): zerogpu-core, langchain-zerogpu, llama-index-zerogpu.
+MEMBERS := $(wildcard packages/*)
 
 # uv installs the locked set. A uv already on PATH is used as it is; otherwise the
 # pinned version is bootstrapped with pip into .tools/ (needs only Python).
@@ -74,7 +77,7 @@ define range_env
 	rm -rf $(call RANGE_VENV,$(1))
 	$(UV) venv --quiet $(call RANGE_VENV,$(1)) --python $(2)
 	VIRTUAL_ENV=$(call RANGE_VENV,$(1)) $(UV) pip install --quiet --resolution $(3) \
-		-e ".[all]" --group test $(4)
+		-e ".[all]" $(addprefix -e ,$(MEMBERS)) --group test $(4)
 endef
 
 test-lowest: | $(UV)

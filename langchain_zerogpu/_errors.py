@@ -4,6 +4,11 @@ Every class here subclasses both the ``zerogpu_core`` error and the matching
 ``langchain_core.exceptions`` class, so ``except zerogpu_core.RateLimitError`` and
 ``except langchain_core.exceptions.ModelRateLimitError`` both catch a 429 from
 :class:`~langchain_zerogpu.ChatZeroGPU`.
+
+They also subclass the two error classes of ``langchain-zerogpu`` 1.2.0, which this
+package supersedes: credential problems are a :class:`ZeroGPUAuthError` (a
+``ValueError``) and everything else a :class:`ZeroGPUError` (a ``RuntimeError``), so
+code written against 1.2.0 still catches every failure.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from contextlib import contextmanager
 from langchain_core import exceptions as lc
 
 import zerogpu_core as core
+from zerogpu_core import tasks as core_tasks
 
 __all__ = [
     "APIConnectionError",
@@ -35,32 +41,56 @@ __all__ = [
     "RateLimitError",
     "RouteNotFoundError",
     "StreamInterruptedError",
+    "TaskOutputError",
+    "ZeroGPUAuthError",
+    "ZeroGPUError",
+    "ZeroGPUInputError",
+    "tool_errors",
     "translate_error",
     "translating_errors",
 ]
 
 
-class APIStatusError(core.APIStatusError, lc.ModelError):
+class ZeroGPUError(RuntimeError):
+    """Any failure of a ZeroGPU call other than credentials (``langchain-zerogpu`` 1.2.0
+    name): rate limits, server errors, network problems, unusable output."""
+
+
+class ZeroGPUAuthError(ValueError):
+    """The API key is missing, or the key or project was rejected (401/403)
+    (``langchain-zerogpu`` 1.2.0 name)."""
+
+
+class ZeroGPUInputError(ZeroGPUError, ValueError):
+    """A tool argument was refused before any request was sent (for example a
+    ``threshold`` above 1); both a :class:`ZeroGPUError` and a ``ValueError``."""
+
+
+class APIStatusError(core.APIStatusError, lc.ModelError, ZeroGPUError):
     """Any other non-success status."""
 
 
-class BadRequestError(core.BadRequestError, lc.ModelInvalidRequestError):
+class BadRequestError(core.BadRequestError, lc.ModelInvalidRequestError, ZeroGPUError):
     """400/413/422: the request is invalid."""
 
 
-class ContextLengthExceededError(core.ContextLengthExceededError, lc.ContextOverflowError):
+class ContextLengthExceededError(
+    core.ContextLengthExceededError, lc.ContextOverflowError, ZeroGPUError
+):
     """The input is longer than the model's context window."""
 
 
-class AuthenticationError(core.AuthenticationError, lc.ModelAuthenticationError):
+class AuthenticationError(core.AuthenticationError, lc.ModelAuthenticationError, ZeroGPUAuthError):
     """401: the API key is missing or invalid."""
 
 
-class PermissionDeniedError(core.PermissionDeniedError, lc.ModelPermissionDeniedError):
+class PermissionDeniedError(
+    core.PermissionDeniedError, lc.ModelPermissionDeniedError, ZeroGPUAuthError
+):
     """403: the key cannot use this project or model."""
 
 
-class NotFoundError(core.NotFoundError, lc.ModelNotFoundError):
+class NotFoundError(core.NotFoundError, lc.ModelNotFoundError, ZeroGPUError):
     """404: unknown model or resource."""
 
 
@@ -72,11 +102,11 @@ class RouteNotFoundError(core.RouteNotFoundError, NotFoundError):
     """404 from a fixed route: the base URL is probably wrong (e.g. lacks ``/v1``)."""
 
 
-class ConflictError(core.ConflictError, lc.ModelError):
+class ConflictError(core.ConflictError, lc.ModelError, ZeroGPUError):
     """409: the resource is in a conflicting state."""
 
 
-class InsufficientQuotaError(core.InsufficientQuotaError, lc.ModelError):
+class InsufficientQuotaError(core.InsufficientQuotaError, lc.ModelError, ZeroGPUError):
     """No balance left.
 
     Deliberately not a ``ModelRateLimitError``: that class is marked retryable,
@@ -84,40 +114,44 @@ class InsufficientQuotaError(core.InsufficientQuotaError, lc.ModelError):
     """
 
 
-class RateLimitError(core.RateLimitError, lc.ModelRateLimitError):
+class RateLimitError(core.RateLimitError, lc.ModelRateLimitError, ZeroGPUError):
     """429 after the client's own retries."""
 
 
-class InternalServerError(core.InternalServerError, lc.ModelAPIError):
+class InternalServerError(core.InternalServerError, lc.ModelAPIError, ZeroGPUError):
     """5xx after the client's own retries."""
 
 
-class APIResponseValidationError(core.APIResponseValidationError, lc.ModelAPIError):
+class APIResponseValidationError(core.APIResponseValidationError, lc.ModelAPIError, ZeroGPUError):
     """A success status whose body is not what the route documents."""
 
 
-class APIConnectionError(core.APIConnectionError, lc.ModelConnectionError):
+class APIConnectionError(core.APIConnectionError, lc.ModelConnectionError, ZeroGPUError):
     """The API could not be reached."""
 
 
-class APITimeoutError(core.APITimeoutError, lc.ModelTimeoutError):
+class APITimeoutError(core.APITimeoutError, lc.ModelTimeoutError, ZeroGPUError):
     """The request timed out after the client's own retries."""
 
 
-class StreamInterruptedError(core.StreamInterruptedError, lc.ModelConnectionError):
+class StreamInterruptedError(core.StreamInterruptedError, lc.ModelConnectionError, ZeroGPUError):
     """The stream ended before the server's final marker; the answer is incomplete."""
 
 
-class MissingAPIKeyError(core.MissingAPIKeyError, lc.ModelAuthenticationError):
+class MissingAPIKeyError(core.MissingAPIKeyError, lc.ModelAuthenticationError, ZeroGPUAuthError):
     """No API key was configured."""
 
 
-class InvalidAPIKeyError(core.InvalidAPIKeyError, lc.ModelAuthenticationError):
+class InvalidAPIKeyError(core.InvalidAPIKeyError, lc.ModelAuthenticationError, ZeroGPUAuthError):
     """The configured API key cannot be sent as a header value."""
 
 
-class InvalidHeaderError(core.InvalidHeaderError, lc.ModelInvalidRequestError):
+class InvalidHeaderError(core.InvalidHeaderError, lc.ModelInvalidRequestError, ZeroGPUError):
     """A configured header cannot be sent; nothing was."""
+
+
+class TaskOutputError(core_tasks.TaskOutputError, lc.ModelAPIError, ZeroGPUError):
+    """A task model answered with output that cannot be used (not JSON, no verdict)."""
 
 
 # Most specific core class first: lookup walks the raised error's MRO.
@@ -141,6 +175,7 @@ _MIRRORS: dict[type[core.ZeroGPUError], type[core.ZeroGPUError]] = {
     core.MissingAPIKeyError: MissingAPIKeyError,
     core.InvalidAPIKeyError: InvalidAPIKeyError,
     core.InvalidHeaderError: InvalidHeaderError,
+    core_tasks.TaskOutputError: TaskOutputError,
 }
 
 
@@ -175,3 +210,17 @@ def translating_errors() -> Iterator[None]:
         if twin is error:
             raise
         raise twin from error
+
+
+@contextmanager
+def tool_errors() -> Iterator[None]:
+    """Like :func:`translating_errors`, and a ``ValueError`` refusing an argument
+    before any request becomes a :class:`ZeroGPUInputError`: 1.2.0 sent such input
+    and raised ``ZeroGPUError`` for the 400, so ``except ZeroGPUError`` still works."""
+    try:
+        with translating_errors():
+            yield
+    except core.ZeroGPUError:
+        raise
+    except ValueError as error:
+        raise ZeroGPUInputError(str(error)) from error

@@ -1,6 +1,8 @@
 """The ZeroGPU model catalog, shared by both adapters.
 
-The API has no ``GET /models`` route, so these facts are written down here. Unknown
+The API has no ``GET /models`` route, so these facts are written down here. A few ids
+are used by the ``langchain-zerogpu`` 1.2.0 tools but appear nowhere in ZeroGPU's
+docs; their entries say so in :attr:`ModelInfo.seen_only_in`. Unknown
 model ids are still accepted everywhere (new models appear before this list knows
 them): :func:`check_model` only refuses a *known* model used for the wrong job, and
 warns when an unknown id looks like a typo of a known one.
@@ -15,7 +17,7 @@ from typing import Literal
 
 ModelKind = Literal["chat", "task", "embedding", "moderation"]
 Route = Literal["chat", "responses", "embeddings", "moderations"]
-TaskFamily = Literal["iab", "pii", "zero-shot", "extraction"]
+TaskFamily = Literal["iab", "pii", "zero-shot", "extraction", "signals", "moderation"]
 Use = Literal["chat", "embeddings", "pii", "iab"]
 
 __all__ = [
@@ -56,7 +58,9 @@ class ModelInfo:
         embedding_dimensions: Vector size for embedding models.
         languages: A short note on language coverage, when the catalog gives one.
         task: For task models, what they do (``iab``, ``pii``, ``zero-shot``,
-            ``extraction``).
+            ``extraction``, ``signals``, ``moderation``).
+        seen_only_in: Where the id was seen when it is not in ZeroGPU's published
+            catalog (its limits and capabilities come from that source, unverified).
     """
 
     id: str
@@ -68,6 +72,7 @@ class ModelInfo:
     embedding_dimensions: int | None = None
     languages: str | None = None
     task: TaskFamily | None = None
+    seen_only_in: str | None = None
 
     @property
     def description(self) -> str:
@@ -82,11 +87,59 @@ _TASK_NAMES: dict[TaskFamily, str] = {
     "pii": "PII detection",
     "zero-shot": "zero-shot classification",
     "extraction": "entity/JSON extraction",
+    "signals": "contextual signal extraction",
+    "moderation": "safety moderation",
 }
 
 _PII_LANGUAGES = "en, fr, de, es, it, pt"
 _BOTH: tuple[Route, ...] = ("responses", "chat")
 _CHAT: tuple[Route, ...] = ("chat",)
+# Used by the langchain-zerogpu 1.2.0 tools (all but the signal model on the chat
+# route); not in the published catalog, so their figures are that package's.
+_LC_ONLY = "langchain-zerogpu 1.2.0"
+
+_SEEN_ONLY_IN_LANGCHAIN_ZEROGPU = (
+    ModelInfo(
+        "glm-5.3-flash",
+        "chat",
+        _CHAT,
+        1_048_576,
+        function_calling=True,
+        reasoning=True,
+        seen_only_in=_LC_ONLY,
+    ),
+    ModelInfo(
+        "deepseek-v4.1-flash",
+        "chat",
+        _CHAT,
+        1_048_576,
+        function_calling=True,
+        reasoning=True,
+        seen_only_in=_LC_ONLY,
+    ),
+    ModelInfo(
+        "gpt-5.6-luna",
+        "chat",
+        _CHAT,
+        272_000,
+        function_calling=True,
+        reasoning=True,
+        seen_only_in=_LC_ONLY,
+    ),
+    ModelInfo(
+        "gpt-4.1-mini", "chat", _CHAT, 1_047_576, function_calling=True, seen_only_in=_LC_ONLY
+    ),
+    ModelInfo("gpt-5.4-nano", "chat", _CHAT, 400_000, function_calling=True, seen_only_in=_LC_ONLY),
+    # Answers "safe" or "unsafe" plus hazard codes as text on the chat route.
+    ModelInfo(
+        "llama-guard-4-12b", "task", _CHAT, 160_000, task="moderation", seen_only_in=_LC_ONLY
+    ),
+    # The input limit is not published; the 400 tokens of the zlm edge classifiers
+    # are assumed.
+    ModelInfo(
+        "zlm-v1-signal-extract", "task", ("responses",), 400, task="signals", seen_only_in=_LC_ONLY
+    ),
+)
 
 MODELS: dict[str, ModelInfo] = {
     m.id: m
@@ -115,6 +168,7 @@ MODELS: dict[str, ModelInfo] = {
         ModelInfo("gliner-multi-pii-v1", "task", _BOTH, 800, task="pii", languages=_PII_LANGUAGES),
         ModelInfo("gliner2-base-v1", "task", _BOTH, 800, task="extraction"),
         ModelInfo("zlm-v1-moderation-edge", "moderation", ("moderations",), 4_000),
+        *_SEEN_ONLY_IN_LANGCHAIN_ZEROGPU,
         ModelInfo("all-minilm-l6-v2", "embedding", ("embeddings",), 256, embedding_dimensions=384),
         ModelInfo("bge-small-en-v1.5", "embedding", ("embeddings",), 512, embedding_dimensions=384),
     )

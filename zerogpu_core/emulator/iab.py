@@ -13,7 +13,7 @@ from zerogpu_core.emulator.iab_table import IabCategory, categories
 from zerogpu_core.emulator.lexicon import count_keywords, fold, top_words
 from zerogpu_core.emulator.wire import JSONObject
 
-__all__ = ["IAB_MODELS", "iab_payload"]
+__all__ = ["IAB_MODELS", "iab_payload", "signals_payload"]
 
 _LIMIT = 5
 _TRANSACTIONAL = ("buy", "price", "order", "shop", "discount", "deal", "purchase", "book")
@@ -171,6 +171,11 @@ IAB_MODELS: dict[str, Callable[[str], JSONObject]] = {
     "zlm-v1-multi-iab-classify": _multi,
     "zlm-v1-iab-domain-classifier": _domain,
 }
+
+
+def signals_payload(text: str) -> JSONObject:
+    """Topics, keywords and intent of ``text``, as the signal extractor returns them."""
+    return _signals(text, _classify_text(text), top_words(text), "looking into")
 
 
 def iab_payload(model_id: str, text: str) -> JSONObject:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from zerogpu_core.emulator.gliner2 import gliner2_payload
+from zerogpu_core.emulator.guard import guard_verdict, signals_payload
 from zerogpu_core.emulator.iab import IAB_MODELS, iab_payload
 from zerogpu_core.emulator.pii import pii_payload
 from zerogpu_core.emulator.request import ChatRequest
@@ -58,9 +59,14 @@ def _payload(request: ChatRequest) -> JSONObject:
         return pii_payload(text, request.metadata)
     if model_id == "gliner2-base-v1":
         return gliner2_payload(text, request.metadata)
+    if model_id == "zlm-v1-signal-extract":
+        return signals_payload(text)
     return dict(score_labels(text, _zero_shot_labels(request)))
 
 
 def run_task(request: ChatRequest) -> str:
-    """The task model's payload as the JSON string the API puts in the output text."""
+    """The task model's payload as the JSON string the API puts in the output text
+    (Llama Guard answers with its plain-text verdict instead)."""
+    if request.model.id == "llama-guard-4-12b":
+        return guard_verdict(request.last_user_text)
     return dumps(_payload(request))

@@ -101,6 +101,16 @@ class IABCategory(_Frozen):
             data.pop("tier_names")
         return data
 
+    def to_payload(self) -> dict[str, Any]:
+        """The item as the model writes it: ``tierN_name`` keys, score last."""
+        data = self.model_dump(mode="json", exclude_none=True, exclude={"tier_names", "score"})
+        data.update({f"tier{i}_name": n for i, n in enumerate(self.tier_names, start=1)})
+        if self.tier is not None:
+            # IAB 1.0 items name their parent even at tier 1, as null.
+            data["parent_code"] = self.parent_code
+        data["score"] = self.score
+        return data
+
 
 class IABIntent(_Frozen):
     """The ``user_intent`` of enriched models."""
@@ -137,6 +147,27 @@ class IABResult(_Frozen):
         }
         if self.topics is not None:
             data["topics"] = [c.to_json() for c in self.topics]
+        if self.keywords is not None:
+            data["keywords"] = list(self.keywords)
+        if self.user_intent is not None:
+            data["user_intent"] = self.user_intent.model_dump(mode="json", exclude_none=True)
+        return data
+
+    def to_payload(self) -> dict[str, Any]:
+        """The result in the model's own payload shape (``content``, ``audience``,
+        ``topics``, ``keywords``, ``user_intent``), merged over all chunks.
+
+        Lists the model did not return are left out: ``audience`` of the domain
+        classifier, ``content.iab_2_2`` of the enriched model.
+        """
+        content = {"iab_1_0": [c.to_payload() for c in self.iab_1_0]}
+        if self.iab_2_2 or self.model in (DEFAULT_IAB_MODEL, DOMAIN_IAB_MODEL):
+            content["iab_2_2"] = [c.to_payload() for c in self.iab_2_2]
+        data: dict[str, Any] = {"content": content}
+        if self.model != DOMAIN_IAB_MODEL:
+            data["audience"] = [c.to_payload() for c in self.audience]
+        if self.topics is not None:
+            data["topics"] = [c.to_payload() for c in self.topics]
         if self.keywords is not None:
             data["keywords"] = list(self.keywords)
         if self.user_intent is not None:

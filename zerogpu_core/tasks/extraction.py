@@ -1,0 +1,71 @@
+"""``gliner2-base-v1``: entities, JSON fields and multi-axis classification.
+
+One model, three ``metadata.usecase`` values, three payloads:
+
+* ``ner``: ``{"entities": {label: [span, ...]}}`` (strings only, no offsets);
+* ``json``: ``{"data": {group: [record, ...]}}`` from ``{group: ["field::type::description"]}``;
+* ``classification``: ``{"classification": {axis: label}}`` from ``{axis: [labels]}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from zerogpu_core.tasks._checks import check_labels, check_schema, check_threshold
+from zerogpu_core.tasks.single_turn import response_request
+
+__all__ = [
+    "EXTRACTION_MODEL",
+    "classification_request",
+    "entities_request",
+    "json_extraction_request",
+]
+
+EXTRACTION_MODEL = "gliner2-base-v1"
+Usecase = Literal["ner", "json", "classification"]
+
+
+def _request(
+    model: str, text: str, usecase: Usecase, threshold: float | None, **options: Any
+) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"usecase": usecase, **options}
+    checked = check_threshold(threshold)
+    if checked is not None:
+        metadata["threshold"] = checked
+    return response_request(model, text, metadata=metadata)
+
+
+def entities_request(
+    text: str,
+    labels: Sequence[str],
+    *,
+    threshold: float | None = None,
+    model: str = EXTRACTION_MODEL,
+) -> dict[str, Any]:
+    """The body extracting spans of each entity type in ``labels``."""
+    return _request(model, text, "ner", threshold, labels=check_labels(labels))
+
+
+def json_extraction_request(
+    text: str,
+    schema: Mapping[str, Sequence[str]],
+    *,
+    threshold: float | None = None,
+    model: str = EXTRACTION_MODEL,
+) -> dict[str, Any]:
+    """The body extracting the fields of ``schema`` (``"name::str::Full name"`` specs)."""
+    checked = check_schema(schema, what='"field::type::description" specs')
+    return _request(model, text, "json", threshold, schema=checked)
+
+
+def classification_request(
+    text: str,
+    schema: Mapping[str, Sequence[str]],
+    *,
+    threshold: float | None = None,
+    model: str = EXTRACTION_MODEL,
+) -> dict[str, Any]:
+    """The body choosing one label per axis of ``schema`` (``{axis: [labels]}``)."""
+    checked = check_schema(schema, what="candidate labels")
+    return _request(model, text, "classification", threshold, schema=checked)
