@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.batch import AsyncBatchRunner, BatchItemError, BatchResults, BatchRunner
+from zerogpu_core.batch.job import LOOKUP_GRACE
 from zerogpu_core.tasks.runner import (
     BatchResult,
     ChunkCall,
@@ -59,11 +60,16 @@ class BatchAPIOptions:
             built from the same requests; use a new path for new inputs.
         poll_interval: first delay between status polls, in seconds.
         max_poll_interval: cap of the delay, which grows between polls.
+        lookup_grace: seconds a batch create may take to show in the batch list;
+            after a lost create answer or a crash, the job waits that long before it
+            looks for the batch and only then creates it again (see
+            ``docs/guides/batch.md``).
     """
 
     state_path: str | os.PathLike[str] | None = None
     poll_interval: float = 5.0
     max_poll_interval: float = 60.0
+    lookup_grace: float = LOOKUP_GRACE
 
     def __post_init__(self) -> None:
         if self.poll_interval <= 0 or self.max_poll_interval <= 0:
@@ -76,6 +82,7 @@ class BatchAPIOptions:
         return {
             "poll_interval": self.poll_interval,
             "max_poll_interval": self.max_poll_interval,
+            "lookup_grace": self.lookup_grace,
             "show_progress": show_progress,
         }
 

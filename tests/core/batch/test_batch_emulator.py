@@ -137,7 +137,9 @@ def test_resume_after_a_crash_between_upload_and_create(emu: Emulator, tmp_path:
         BatchRunner(client_for(emu, max_retries=0), state_path=path).submit(bodies(3))
     assert load_state(path).parts[0].status == "uploaded"
 
-    results = BatchRunner.resume(client_for(emu), path, poll_interval=0.02).run(bodies(3))
+    results = BatchRunner.resume(client_for(emu), path, poll_interval=0.02, lookup_grace=0.2).run(
+        bodies(3)
+    )
 
     assert [item.ok for item in results] == [True] * 3
     assert count(emu, "POST", "/v1/files") == 1

@@ -254,7 +254,7 @@ def test_resume_finds_a_batch_created_before_the_crash(tmp_path: Path) -> None:
     fake.calls.clear()
     fake.listed = [Batch(id="batch-found", input_file_id=file_id or "", status="in_progress")]
 
-    resumed = BatchRunner.resume(cast(Any, fake), path, poll_interval=0.001)
+    resumed = BatchRunner.resume(cast(Any, fake), path, poll_interval=0.001, lookup_grace=0.1)
     resumed.submit()
 
     assert fake.names() == ["list_batches"]

@@ -242,7 +242,7 @@ def test_upload_fault_is_retried_by_the_core(emu: Emulator) -> None:
 
 def test_resume_after_a_crash_between_upload_and_create(emu: Emulator, tmp_path: Path) -> None:
     state = tmp_path / "job.json"
-    options = BatchAPIOptions(state_path=state, poll_interval=0.02)
+    options = BatchAPIOptions(state_path=state, poll_interval=0.02, lookup_grace=0.2)
     emu.faults.add(Fault(status=500, path="/v1/batches"))
     with pytest.raises(InternalServerError):
         redact_pii_documents(_client(emu, max_retries=0), TEXTS, ids=IDS, batch=options)
