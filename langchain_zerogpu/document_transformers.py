@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from langchain_core.documents import BaseDocumentTransformer, Document
-from langchain_core.utils import from_env, secret_from_env
-from pydantic import BaseModel, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import BaseModel, Field, model_validator
 from typing_extensions import Self, TypedDict
 
+from langchain_zerogpu._connection import LangChainConnection
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import check_free_metadata_key
-from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.tasks import (
     DEFAULT_IAB_MODEL,
     DEFAULT_MAX_CONCURRENCY,
@@ -52,30 +51,11 @@ __all__ = [
 ]
 
 
-class _ZeroGPUTaskClient(ArgumentPolicy, BaseModel):
+class _ZeroGPUTaskClient(ArgumentPolicy, LangChainConnection):
     """Connection settings shared by the transformers (same names as the chat model).
 
     Unknown arguments are an error (``model_name`` and ``api_base`` are accepted).
     """
-
-    api_key: SecretStr | None = Field(
-        default_factory=secret_from_env("ZEROGPU_API_KEY", default=None), repr=False
-    )
-    project_id: str | None = Field(default_factory=from_env("ZEROGPU_PROJECT_ID", default=None))
-    base_url: str | None = None
-    timeout: float | None = None
-    max_retries: int | None = Field(default=None, ge=0)
-    """Retries of transient API errors per request (the core's default when unset)."""
-    max_retry_after: float | None = Field(default=None, ge=0)
-    """Longest ``Retry-After`` waited out (the core's 60 s when unset)."""
-    default_headers: dict[str, str] | None = None
-
-    _clients: ClientCache | None = PrivateAttr(default=None)
-
-    def _client_cache(self) -> ClientCache:
-        # Rebuilt only when a connection setting changed since the last call.
-        self._clients = ClientCache.of(self, self._clients)
-        return self._clients
 
 
 class _BatchMode(BaseModel):
@@ -171,7 +151,7 @@ class ZeroGPUIABClassifier(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClie
         """New documents (same order, ``id`` and metadata) with ``metadata["iab"]``."""
         texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
         outcome = classify_iab_documents(
-            self._client_cache().sync,
+            self._clients().sync,
             texts,
             self._options(),
             ids=ids,
@@ -187,7 +167,7 @@ class ZeroGPUIABClassifier(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClie
         """Async :meth:`transform_documents` (native, at most ``max_concurrency`` calls)."""
         texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
         outcome = await aclassify_iab_documents(
-            self._client_cache().async_client(),
+            self._clients().async_client(),
             texts,
             self._options(),
             ids=ids,
@@ -294,7 +274,7 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient
         """Redact documents; returns them with their mappings and any dropped failures."""
         texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
         outcome = redact_pii_documents(
-            self._client_cache().sync,
+            self._clients().sync,
             texts,
             self._options(),
             ids=ids,
@@ -309,7 +289,7 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient
         """Async :meth:`redact_documents`."""
         texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
         outcome = await aredact_pii_documents(
-            self._client_cache().async_client(),
+            self._clients().async_client(),
             texts,
             self._options(),
             ids=ids,
@@ -388,13 +368,11 @@ class ZeroGPUPIIDetector(_ZeroGPUTaskClient):
 
     def __call__(self, content: str) -> list[PIIMatch]:
         """Detect PII in ``content`` (the ``Detector`` signature)."""
-        return self._matches(
-            content, detect_pii(self._client_cache().sync, content, self._options())
-        )
+        return self._matches(content, detect_pii(self._clients().sync, content, self._options()))
 
     async def adetect(self, content: str) -> list[PIIMatch]:
         """Async :meth:`__call__`."""
-        spans = await adetect_pii(self._client_cache().async_client(), content, self._options())
+        spans = await adetect_pii(self._clients().async_client(), content, self._options())
         return self._matches(content, spans)
 
 

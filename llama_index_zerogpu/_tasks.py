@@ -7,18 +7,12 @@ import os
 from collections.abc import Sequence
 from typing import Any, ClassVar, Literal, TypeVar
 
-from llama_index.core.bridge.pydantic import (
-    BaseModel,
-    Field,
-    PrivateAttr,
-    SecretStr,
-    field_validator,
-)
+from llama_index.core.bridge.pydantic import BaseModel, Field, field_validator
 from llama_index.core.schema import BaseNode, MetadataMode
 
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import check_free_metadata_key
-from zerogpu_core.client_cache import ClientCache
+from zerogpu_core.client_cache import ZeroGPUConnection
 from zerogpu_core.tasks import BatchAPIOptions, BatchResult, PIIResult, Verification
 
 __all__ = [
@@ -33,30 +27,12 @@ __all__ = [
 N = TypeVar("N", bound=BaseNode)
 
 
-class ZeroGPUTaskSettings(ArgumentPolicy, BaseModel):
-    """Connection settings. ``api_key`` is excluded from ``to_dict()`` (and so from
-    ingestion-cache keys); unset values come from ``ZEROGPU_*`` variables. Unknown
+class ZeroGPUTaskSettings(ArgumentPolicy, ZeroGPUConnection):
+    """Connection settings (:class:`~zerogpu_core.ConnectionSettings`). Unknown
     arguments are an error (``model_name`` and ``api_base`` are accepted)."""
 
     # Serialised pipelines (to_dict / from_dict) carry the class name.
     _ignored_arguments: ClassVar[frozenset[str]] = frozenset({"class_name"})
-
-    api_key: SecretStr | None = Field(
-        default=None, exclude=True, repr=False, description="Defaults to ZEROGPU_API_KEY."
-    )
-    project_id: str | None = Field(default=None, description="Defaults to ZEROGPU_PROJECT_ID.")
-    base_url: str | None = Field(default=None, description="Defaults to ZEROGPU_BASE_URL.")
-    timeout: float | None = Field(default=None, gt=0, description="Seconds per attempt.")
-    max_retry_after: float | None = Field(
-        default=None, ge=0, description="Longest Retry-After waited out (core default 60 s)."
-    )
-    default_headers: dict[str, str] | None = Field(default=None, description="Extra headers.")
-
-    _clients: ClientCache | None = PrivateAttr(default=None)
-
-    def _client_cache(self, max_retries: int | None) -> ClientCache:
-        self._clients = ClientCache.of(self, self._clients, max_retries=max_retries)
-        return self._clients
 
 
 class BatchModeSettings(BaseModel):

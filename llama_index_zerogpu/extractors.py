@@ -11,6 +11,7 @@ from llama_index.core.schema import BaseNode, MetadataMode
 from typing_extensions import Self
 
 from llama_index_zerogpu._tasks import BatchModeSettings, ZeroGPUTaskSettings, node_texts
+from zerogpu_core import ConnectionSettings
 from zerogpu_core.tasks import (
     DEFAULT_IAB_MODEL,
     DEFAULT_MAX_CONCURRENCY,
@@ -21,7 +22,7 @@ from zerogpu_core.tasks import (
 __all__ = ["ZeroGPUIABExtractor"]
 
 
-class ZeroGPUIABExtractor(ZeroGPUTaskSettings, BatchModeSettings, BaseExtractor):
+class ZeroGPUIABExtractor(BaseExtractor, ZeroGPUTaskSettings, BatchModeSettings):
     """Adds ``metadata["iab"]`` (IAB 1.0 / 2.2 categories, audience, and topics,
     keywords and intent for enriched models) to every node.
 
@@ -63,6 +64,11 @@ class ZeroGPUIABExtractor(ZeroGPUTaskSettings, BatchModeSettings, BaseExtractor)
         """Name used in serialised pipelines."""
         return "ZeroGPUIABExtractor"
 
+    def _connection(self) -> ConnectionSettings:
+        # BaseExtractor's max_retries re-runs the whole extraction; requests use ours.
+        settings = super()._connection()
+        return settings.model_copy(update={"max_retries": self.api_max_retries})
+
     def _options(self) -> IABOptions:
         return IABOptions(self.model, self.multilingual, self.max_chunk_tokens)
 
@@ -72,7 +78,7 @@ class ZeroGPUIABExtractor(ZeroGPUTaskSettings, BatchModeSettings, BaseExtractor)
             nodes, self.metadata_mode, free_key=self.metadata_key, owner="ZeroGPUIABExtractor"
         )
         outcome = await aclassify_iab_documents(
-            self._client_cache(self.api_max_retries).async_client(),
+            self._clients().async_client(),
             texts,
             self._options(),
             ids=ids,

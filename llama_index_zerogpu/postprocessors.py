@@ -51,7 +51,6 @@ class ZeroGPUPIINodePostprocessor(ZeroGPUTaskSettings, PIISafetySettings, BaseNo
     propagate: bool = Field(default=True, description="Mask repeats of detected strings.")
     max_chunk_tokens: int | None = Field(default=None, ge=1, description="Budget override.")
     max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1)
-    max_retries: int | None = Field(default=None, ge=0, description="Per-request retries.")
     on_failure: Literal["raise", "drop"] = Field(default="raise")
     pii_node_info_key: str = Field(default="__pii_node_info__", description="Mapping key.")
     metadata_key: str = Field(default="pii", description="Metadata key for the audit data.")
@@ -99,7 +98,7 @@ class ZeroGPUPIINodePostprocessor(ZeroGPUTaskSettings, PIISafetySettings, BaseNo
     ) -> list[NodeWithScore]:
         texts, ids = node_texts([n.node for n in nodes], MetadataMode.NONE)
         outcome = redact_pii_documents(
-            self._client_cache(self.max_retries).sync,
+            self._clients().sync,
             texts,
             self._options(),
             ids=ids,
@@ -113,7 +112,7 @@ class ZeroGPUPIINodePostprocessor(ZeroGPUTaskSettings, PIISafetySettings, BaseNo
     ) -> list[NodeWithScore]:
         texts, ids = node_texts([n.node for n in nodes], MetadataMode.NONE)
         outcome = await aredact_pii_documents(
-            self._client_cache(self.max_retries).async_client(),
+            self._clients().async_client(),
             texts,
             self._options(),
             ids=ids,

@@ -57,7 +57,6 @@ class ZeroGPUPIIRedactor(
     propagate: bool = Field(default=True, description="Mask repeats of detected strings.")
     max_chunk_tokens: int | None = Field(default=None, ge=1, description="Budget override.")
     max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1)
-    max_retries: int | None = Field(default=None, ge=0, description="Per-request retries.")
     show_progress: bool = Field(default=False)
     on_failure: Literal["raise", "drop"] = Field(default="raise")
     metadata_key: str = Field(default="pii", description="Metadata key for the audit data.")
@@ -94,7 +93,7 @@ class ZeroGPUPIIRedactor(
             nodes, MetadataMode.NONE, free_key=self.metadata_key, owner="ZeroGPUPIIRedactor"
         )
         outcome = redact_pii_documents(
-            self._client_cache(self.max_retries).sync,
+            self._clients().sync,
             texts,
             self._options(),
             ids=ids,
@@ -111,7 +110,7 @@ class ZeroGPUPIIRedactor(
             nodes, MetadataMode.NONE, free_key=self.metadata_key, owner="ZeroGPUPIIRedactor"
         )
         outcome = await aredact_pii_documents(
-            self._client_cache(self.max_retries).async_client(),
+            self._clients().async_client(),
             texts,
             self._options(),
             ids=ids,
