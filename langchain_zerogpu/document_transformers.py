@@ -75,9 +75,7 @@ def _with_metadata(document: Document, key: str, value: Any, **update: Any) -> D
     return document.model_copy(update={"metadata": {**document.metadata, key: value}, **update})
 
 
-class ZeroGPUIABClassifier(
-    BaseDocumentTransformer, IABFields, _DocumentRun, _ZeroGPUTaskClient
-):
+class ZeroGPUIABClassifier(BaseDocumentTransformer, IABFields, _DocumentRun, _ZeroGPUTaskClient):
     """Adds IAB content categories to ``metadata["iab"]``.
 
     Example:

@@ -1,6 +1,6 @@
 """IAB content classification (``zlm-*-iab-*`` models): typed results, chunk merging.
 
-One parser covers every documented payload shape (CONTRACT 11.1-11.4): plain
+One parser covers every documented payload shape (the IAB models' reference examples): plain
 ``{name, score}`` items, IAB 1.0 items with ``code``/``tier``/``parent_code``, and
 IAB 2.2 / audience items with ``id``/``parent_id``/``tierN_name``. Missing keys give
 empty lists or ``None``, never an error.
