@@ -27,6 +27,7 @@ from langchain_zerogpu._errors import (
 from zerogpu_core._base_client import ClientSettings
 from zerogpu_core._client import AsyncZeroGPUClient
 from zerogpu_core._client import ZeroGPUClient as CoreClient
+from zerogpu_core._settings import ConnectionSettings
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.tasks.single_turn import (
     TextReply,
@@ -74,6 +75,7 @@ class ZeroGPUClient:
         timeout: seconds per attempt (default 60).
         max_retries: retries of transient failures (default 2).
         default_headers: extra headers on every request.
+        max_retry_after: longest ``Retry-After`` slept through (default 60 s).
 
     Raises:
         ZeroGPUAuthError: when no API key is given or set in the environment.
@@ -88,22 +90,34 @@ class ZeroGPUClient:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        max_retry_after: float | None = None,
     ) -> None:
         key = SecretStr(api_key) if isinstance(api_key, str) else api_key
-        settings: dict[str, Any] = {
-            "api_key": key,
-            "project_id": project_id,
-            "base_url": base_url,
-            "timeout": timeout,
-            "max_retries": max_retries,
-            "default_headers": default_headers,
-        }
+        settings = ConnectionSettings.model_construct(
+            api_key=key,
+            project_id=project_id,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=None if default_headers is None else dict(default_headers),
+            max_retry_after=max_retry_after,
+        )
+        self._connect(settings)
+
+    @classmethod
+    def from_settings(cls, settings: ConnectionSettings) -> ZeroGPUClient:
+        """A client for ``settings`` (how the tools build theirs)."""
+        client = cls.__new__(cls)
+        client._connect(settings)
+        return client
+
+    def _connect(self, settings: ConnectionSettings) -> None:
         with tool_errors():
-            resolved = ClientSettings.resolve(**settings)
+            resolved = ClientSettings.resolve(**settings.client_args())
             if resolved.api_key is None:
                 # 1.2.0 refused a client without a key; so do we, at the same point.
                 raise MissingAPIKeyError()
-            self._clients = ClientCache(**settings)
+            self._clients = ClientCache(settings)
         self._base_url = resolved.base_url
 
     def __repr__(self) -> str:

@@ -8,46 +8,37 @@ from typing import Any, ClassVar, Literal
 
 from langchain_core.callbacks import AsyncCallbackManagerForToolRun, CallbackManagerForToolRun
 from langchain_core.tools import BaseTool
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from langchain_zerogpu._client import ZeroGPUClient
 from langchain_zerogpu._errors import tool_errors
 from langchain_zerogpu._schemas import ChatInput
+from zerogpu_core._settings import ConnectionSettings
 from zerogpu_core.tasks.single_turn import atask_payload, task_payload
 
 __all__ = ["PayloadTool", "PromptTool", "ZeroGPUTool", "build_client"]
 
 
 def build_client(data: Any) -> Any:
-    """Constructor input with a :class:`ZeroGPUClient` made from the credential
-    fields when no ``client`` was given (shared by the tools and the toolkit)."""
+    """Constructor input with a :class:`ZeroGPUClient` made from the connection
+    settings when no ``client`` was given (shared by the tools and the toolkit)."""
     if isinstance(data, dict) and not data.get("client"):
-        data = {
-            **data,
-            "client": ZeroGPUClient(
-                api_key=data.get("api_key"),
-                project_id=data.get("project_id"),
-                base_url=data.get("base_url"),
-            ),
-        }
+        given = {k: v for k, v in data.items() if k in ConnectionSettings.model_fields}
+        settings = ConnectionSettings(**given)
+        data = {**data, "client": ZeroGPUClient.from_settings(settings)}
     return data
 
 
-class ZeroGPUTool(BaseTool):
-    """Base of the ZeroGPU tools: pass ``client=`` to share one client, or
-    ``api_key`` / ``project_id`` / ``base_url`` (else the ``ZEROGPU_*`` variables)."""
+class ZeroGPUTool(ConnectionSettings, BaseTool):
+    """Base of the ZeroGPU tools: pass ``client=`` to share one client, or the
+    connection settings (``api_key``, ``project_id``, ``base_url``, ...; else the
+    ``ZEROGPU_*`` variables)."""
 
     # The key must not be echoed by a validation error about another field.
     model_config = ConfigDict(arbitrary_types_allowed=True, hide_input_in_errors=True)
 
     client: ZeroGPUClient = Field(..., exclude=True)
     """The shared client."""
-    api_key: SecretStr | None = Field(default=None, exclude=True)
-    """API key; ``ZEROGPU_API_KEY`` when omitted. Any prefix is accepted."""
-    project_id: str | None = Field(default=None, exclude=True)
-    """Project id; ``ZEROGPU_PROJECT_ID`` when omitted, no header when neither is set."""
-    base_url: str | None = Field(default=None, exclude=True)
-    """API base URL; ``ZEROGPU_BASE_URL``, then the production URL, when omitted."""
 
     zerogpu_model: ClassVar[str]
     """The model the tool calls."""

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import Any, ClassVar, Literal, overload
 
-import httpx
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import (
     BaseChatModel,
@@ -24,16 +23,16 @@ from langchain_core.output_parsers import (
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.tools import BaseTool
-from langchain_core.utils import from_env, secret_from_env
 from langchain_core.utils.function_calling import (
     convert_to_openai_function,
     convert_to_openai_tool,
 )
 from langchain_core.utils.pydantic import is_basemodel_subclass
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import Field, model_validator
 from typing_extensions import Self
 
 from langchain_zerogpu._batch import batch_messages
+from langchain_zerogpu._connection import LangChainConnection
 from langchain_zerogpu._errors import translating_errors
 from langchain_zerogpu._messages import (
     PROVIDER,
@@ -45,7 +44,6 @@ from langchain_zerogpu._profile import catalog_profile, warn_without_tool_callin
 from zerogpu_core import catalog
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import check_messages, check_stop
-from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.structured_output import json_schema_response_format
 from zerogpu_core.tasks import BatchAPIOptions
 from zerogpu_core.tasks.chunking import estimate_tokens
@@ -59,8 +57,11 @@ _TOOL_INPUT = dict[str, Any] | type | Callable[..., Any] | BaseTool
 _LOCAL_KWARGS = ("stream", "stream_usage")
 
 
-class ChatZeroGPU(ArgumentPolicy, BaseChatModel):
+class ChatZeroGPU(ArgumentPolicy, LangChainConnection, BaseChatModel):
     """ZeroGPU chat model.
+
+    Connection settings (``api_key``, ``base_url``, ``timeout``, ``max_retries``, ...)
+    are :class:`~zerogpu_core.ConnectionSettings` (``docs/guides/configuration.md``).
 
     Example:
         >>> from langchain_zerogpu import ChatZeroGPU
@@ -78,27 +79,12 @@ class ChatZeroGPU(ArgumentPolicy, BaseChatModel):
 
     model: str = catalog.DEFAULT_CHAT_MODEL
     """Model id, exactly as the catalog spells it. The default can call tools."""
-    api_key: SecretStr | None = Field(
-        default_factory=secret_from_env("ZEROGPU_API_KEY", default=None)
-    )
-    """API key; defaults to ``ZEROGPU_API_KEY``."""
-    project_id: str | None = Field(default_factory=from_env("ZEROGPU_PROJECT_ID", default=None))
-    """Sent as ``x-project-id`` when set; defaults to ``ZEROGPU_PROJECT_ID``."""
-    base_url: str | None = None
-    """API base URL; defaults to ``ZEROGPU_BASE_URL``, then the production URL."""
     temperature: float | None = None
     max_tokens: int | None = None
     top_p: float | None = None
     stop: list[str] | str | None = None
     n: int | None = None
     """Number of choices (``invoke`` only; streaming needs a single choice)."""
-    timeout: float | None = None
-    """Seconds per attempt; the core's default (60) when unset."""
-    max_retries: int | None = None
-    """Retries of transient failures inside each call; the core's default (2) when unset."""
-    max_retry_after: float | None = Field(default=None, ge=0)
-    """Longest ``Retry-After`` waited out before a retry (the core's 60 s when unset);
-    a longer one raises ``RateLimitError`` at once, with the wait on ``retry_after``."""
     streaming: bool = False
     """Stream under the hood even for ``invoke`` (callbacks then get tokens)."""
     stream_usage: bool = True
@@ -111,18 +97,9 @@ class ChatZeroGPU(ArgumentPolicy, BaseChatModel):
     """Other body fields, sent as given."""
     extra_body: dict[str, Any] | None = None
     """Body fields merged in last (as in ``ChatOpenAI``), e.g. undocumented options."""
-    default_headers: dict[str, str] | None = None
-    http_client: httpx.Client | None = Field(default=None, exclude=True)
-    """An ``httpx.Client`` to reuse for sync calls."""
-    http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
-    """An ``httpx.AsyncClient`` to reuse for async calls."""
-
-    _clients: ClientCache | None = PrivateAttr(default=None)
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     @model_validator(mode="after")
-    def _validate_and_connect(self) -> Self:
+    def _validate(self) -> Self:
         catalog.check_model(self.model, "chat", owner="ChatZeroGPU")
         clashes = sorted(set(self.model_kwargs) & (set(type(self).model_fields) | {"metadata"}))
         if clashes:
@@ -130,15 +107,9 @@ class ChatZeroGPU(ArgumentPolicy, BaseChatModel):
                 f"model_kwargs {clashes} duplicate ChatZeroGPU fields; pass them directly "
                 "(ZeroGPU's body 'metadata' is the request_metadata field)."
             )
-        self._clients = ClientCache.of(self)  # a malformed base_url fails here
         if self.profile is None:
             self.profile = catalog_profile(self.model)
         return self
-
-    def _zerogpu(self) -> ClientCache:
-        # Rebuilt only when a connection setting changed since the last call.
-        self._clients = ClientCache.of(self, self._clients)
-        return self._clients
 
     @property
     def _llm_type(self) -> str:
@@ -233,7 +204,7 @@ class ChatZeroGPU(ArgumentPolicy, BaseChatModel):
     ) -> ChatResult:
         body = self._body(messages, stop, kwargs)
         with translating_errors():
-            completion = self._zerogpu().sync.chat_completion(body)
+            completion = self._clients().sync.chat_completion(body)
         return completion_to_result(completion, model=body["model"])
 
     async def _agenerate(
@@ -245,7 +216,7 @@ class ChatZeroGPU(ArgumentPolicy, BaseChatModel):
     ) -> ChatResult:
         body = self._body(messages, stop, kwargs)
         with translating_errors():
-            completion = await self._zerogpu().async_client().chat_completion(body)
+            completion = await self._clients().async_client().chat_completion(body)
         return completion_to_result(completion, model=body["model"])
 
     def _stream(
@@ -258,7 +229,7 @@ class ChatZeroGPU(ArgumentPolicy, BaseChatModel):
         body = self._stream_body(messages, stop, kwargs)
         builder = ChunkBuilder(model=body["model"])
         with translating_errors():
-            for wire_chunk in self._zerogpu().sync.stream_chat_completion(body):
+            for wire_chunk in self._clients().sync.stream_chat_completion(body):
                 if (chunk := builder.build(wire_chunk)) is not None:
                     yield chunk
         yield builder.finish()
@@ -273,7 +244,7 @@ class ChatZeroGPU(ArgumentPolicy, BaseChatModel):
         body = self._stream_body(messages, stop, kwargs)
         builder = ChunkBuilder(model=body["model"])
         with translating_errors():
-            async for wire_chunk in self._zerogpu().async_client().stream_chat_completion(body):
+            async for wire_chunk in self._clients().async_client().stream_chat_completion(body):
                 if (chunk := builder.build(wire_chunk)) is not None:
                     yield chunk
         yield builder.finish()
@@ -361,7 +332,7 @@ class ChatZeroGPU(ArgumentPolicy, BaseChatModel):
         if not bodies:
             return []
         options = BatchAPIOptions(state_path, poll_interval)
-        runner = options.runner(self._zerogpu().sync, show_progress=show_progress)
+        runner = options.runner(self._clients().sync, show_progress=show_progress)
         with translating_errors():
             results = runner.run(bodies)
         return batch_messages(results, bodies, return_exceptions=return_exceptions)
@@ -400,7 +371,7 @@ class ChatZeroGPU(ArgumentPolicy, BaseChatModel):
         if not bodies:
             return []
         options = BatchAPIOptions(state_path, poll_interval)
-        runner = options.async_runner(self._zerogpu().async_client(), show_progress=show_progress)
+        runner = options.async_runner(self._clients().async_client(), show_progress=show_progress)
         with translating_errors():
             results = await runner.run(bodies)
         return batch_messages(results, bodies, return_exceptions=return_exceptions)

@@ -10,29 +10,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from langchain_core.documents import BaseDocumentTransformer, Document
-from langchain_core.utils import from_env, secret_from_env
-from pydantic import BaseModel, Field, PrivateAttr, SecretStr, model_validator
-from typing_extensions import Self, TypedDict
+from typing_extensions import TypedDict
 
+from langchain_zerogpu._connection import LangChainConnection
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import check_free_metadata_key
-from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.tasks import (
-    DEFAULT_IAB_MODEL,
-    DEFAULT_MAX_CONCURRENCY,
-    DEFAULT_PII_MODEL,
-    BatchAPIOptions,
-    BatchResult,
-    IABOptions,
+    DocumentResults,
     IABResult,
     ItemFailure,
     PIIOptions,
     PIIResult,
     PIISpan,
-    Verification,
     aclassify_iab_documents,
     adetect_pii,
     aredact_pii_documents,
@@ -41,6 +33,7 @@ from zerogpu_core.tasks import (
     detect_pii,
     redact_pii_documents,
 )
+from zerogpu_core.tasks.fields import DocumentRunFields, IABFields, PIIFields, PIIRedactionFields
 
 __all__ = [
     "PIIMatch",
@@ -52,48 +45,17 @@ __all__ = [
 ]
 
 
-class _ZeroGPUTaskClient(ArgumentPolicy, BaseModel):
+class _ZeroGPUTaskClient(ArgumentPolicy, LangChainConnection):
     """Connection settings shared by the transformers (same names as the chat model).
 
     Unknown arguments are an error (``model_name`` and ``api_base`` are accepted).
     """
 
-    api_key: SecretStr | None = Field(
-        default_factory=secret_from_env("ZEROGPU_API_KEY", default=None), repr=False
-    )
-    project_id: str | None = Field(default_factory=from_env("ZEROGPU_PROJECT_ID", default=None))
-    base_url: str | None = None
-    timeout: float | None = None
-    max_retries: int | None = Field(default=None, ge=0)
-    """Retries of transient API errors per request (the core's default when unset)."""
-    max_retry_after: float | None = Field(default=None, ge=0)
-    """Longest ``Retry-After`` waited out (the core's 60 s when unset)."""
-    default_headers: dict[str, str] | None = None
 
-    _clients: ClientCache | None = PrivateAttr(default=None)
-
-    def _client_cache(self) -> ClientCache:
-        # Rebuilt only when a connection setting changed since the last call.
-        self._clients = ClientCache.of(self, self._clients)
-        return self._clients
-
-
-class _BatchMode(BaseModel):
-    """The choice between concurrent requests and one Batch API job."""
-
-    mode: Literal["sync", "batch"] = "sync"
-    """``"batch"`` sends every chunk as a line of one Batch API job (discounted, but
-    it takes minutes to hours); results, metadata and failures are the same."""
-    batch_state_path: Path | None = None
-    """Batch mode: the job's state file. A run finding it resumes that job instead of
-    submitting again (the documents must be the same); use a new path per job."""
-    batch_poll_interval: float = Field(default=5.0, gt=0)
-    """Batch mode: the first delay between status polls, in seconds (it grows)."""
-
-    def _batch_api(self) -> BatchAPIOptions | None:
-        if self.mode == "sync":
-            return None
-        return BatchAPIOptions(self.batch_state_path, self.batch_poll_interval)
+class _DocumentRun(DocumentRunFields):
+    # LangChain objects are not serialised to JSON, so the state file stays a Path
+    # here (LlamaIndex keeps the core's text for to_json and ingestion-cache keys).
+    batch_state_path: Path | None = None  # type: ignore[assignment]
 
 
 def _texts_and_ids(
@@ -113,7 +75,7 @@ def _with_metadata(document: Document, key: str, value: Any, **update: Any) -> D
     return document.model_copy(update={"metadata": {**document.metadata, key: value}, **update})
 
 
-class ZeroGPUIABClassifier(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient):
+class ZeroGPUIABClassifier(BaseDocumentTransformer, IABFields, _DocumentRun, _ZeroGPUTaskClient):
     """Adds IAB content categories to ``metadata["iab"]``.
 
     Example:
@@ -130,40 +92,21 @@ class ZeroGPUIABClassifier(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClie
     ``mode="batch"`` runs the chunks as one Batch API job (``docs/guides/batch.md``).
     """
 
-    model: str = DEFAULT_IAB_MODEL
-    """``zlm-v1-iab-classify-edge``, ``zlm-v2-iab-classify-edge-enriched``,
-    ``zlm-v1-multi-iab-classify`` or ``zlm-v1-iab-domain-classifier``."""
-    multilingual: bool | None = None
-    max_chunk_tokens: int | None = Field(default=None, ge=1)
-    max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1)
-    show_progress: bool = False
-    on_failure: Literal["raise", "keep"] = "raise"
-    metadata_key: str = "iab"
-
-    @model_validator(mode="after")
-    def _check_options(self) -> Self:
-        self._options()
-        return self
-
-    def _options(self) -> IABOptions:
-        return IABOptions(self.model, self.multilingual, self.max_chunk_tokens)
-
     def _documents(
-        self, documents: Sequence[Document], outcome: BatchResult[IABResult]
+        self, documents: Sequence[Document], outcome: DocumentResults[IABResult]
     ) -> list[Document]:
-        failed = {f.index: f for f in outcome.failures}
-        out: list[Document | None] = []
-        for index, (document, result) in enumerate(zip(documents, outcome.results, strict=True)):
-            if result is not None:
-                out.append(_with_metadata(document, self.metadata_key, result.to_metadata()))
-            elif self.on_failure == "keep":
-                error = {"error": failed[index].to_metadata()}
-                out.append(_with_metadata(document, self.metadata_key, error))
-            else:
-                out.append(None)
-        if self.on_failure == "raise":
-            outcome.raise_for_failures(out)
-        return [d for d in out if d is not None]
+        key = self.metadata_key
+        converted = [
+            None if result is None else _with_metadata(document, key, result.to_metadata())
+            for document, result in zip(documents, outcome.results, strict=True)
+        ]
+        return outcome.keep_failed(
+            converted,
+            on_failure=self.on_failure,
+            kept=lambda index, failure: _with_metadata(
+                documents[index], key, {"error": failure.to_metadata()}
+            ),
+        )
 
     def transform_documents(
         self, documents: Sequence[Document], **kwargs: Any
@@ -171,13 +114,7 @@ class ZeroGPUIABClassifier(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClie
         """New documents (same order, ``id`` and metadata) with ``metadata["iab"]``."""
         texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
         outcome = classify_iab_documents(
-            self._client_cache().sync,
-            texts,
-            self._options(),
-            ids=ids,
-            max_concurrency=self.max_concurrency,
-            progress=self.show_progress,
-            batch=self._batch_api(),
+            self._clients().sync, texts, self._iab_options(), ids=ids, **self._run_options()
         )
         return self._documents(documents, outcome)
 
@@ -187,13 +124,11 @@ class ZeroGPUIABClassifier(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClie
         """Async :meth:`transform_documents` (native, at most ``max_concurrency`` calls)."""
         texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
         outcome = await aclassify_iab_documents(
-            self._client_cache().async_client(),
+            self._clients().async_client(),
             texts,
-            self._options(),
+            self._iab_options(),
             ids=ids,
-            max_concurrency=self.max_concurrency,
-            progress=self.show_progress,
-            batch=self._batch_api(),
+            **self._run_options(),
         )
         return self._documents(documents, outcome)
 
@@ -214,7 +149,9 @@ class PIIRedaction:
     failures: list[ItemFailure]
 
 
-class ZeroGPUPIIRedactor(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient):
+class ZeroGPUPIIRedactor(
+    BaseDocumentTransformer, PIIRedactionFields, _DocumentRun, _ZeroGPUTaskClient
+):
     """Replaces PII in ``page_content`` with ``[LABEL]`` placeholders.
 
     Example:
@@ -232,48 +169,16 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient
     (``docs/guides/batch.md``).
     """
 
-    model: str = DEFAULT_PII_MODEL
-    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
-    categories: list[str] | None = None
-    """Category groups, e.g. ``["identity", "contact"]`` (all when unset)."""
-    extra_metadata: dict[str, Any] = Field(default_factory=dict)
-    """Further documented ``metadata`` keys sent to the model."""
     reversible: bool = False
+    """Number placeholders per document and return the mapping."""
     store_mapping: bool = False
     """Also put the mapping (the original values) in ``metadata["pii"]["mapping"]``."""
-    propagate: bool = True
-    """Mask every other occurrence of a detected string too."""
-    max_chunk_tokens: int | None = Field(default=None, ge=1)
-    verification: Verification = "strict"
-    """``"strict"``: a reply that cannot be verified fails its document. ``"lenient"``:
-    mask the union of what the reply's parts flag instead (``docs/guides/pii.md``)."""
-    redact_metadata_keys: list[str] = Field(default_factory=list)
-    """Metadata keys whose text values are redacted too (same placeholders)."""
-    max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1)
-    show_progress: bool = False
-    on_failure: Literal["raise", "drop"] = "raise"
-    metadata_key: str = "pii"
-
-    @model_validator(mode="after")
-    def _check_options(self) -> Self:
-        self._options()
-        return self
 
     def _options(self) -> PIIOptions:
-        return PIIOptions(
-            model=self.model,
-            threshold=self.threshold,
-            categories=self.categories,
-            extra_metadata=self.extra_metadata,
-            reversible=self.reversible,
-            propagate=self.propagate,
-            max_chunk_tokens=self.max_chunk_tokens,
-            verification=self.verification,
-            metadata_keys=self.redact_metadata_keys,
-        )
+        return self._pii_options(reversible=self.reversible)
 
     def _redaction(
-        self, documents: Sequence[Document], outcome: BatchResult[PIIResult]
+        self, documents: Sequence[Document], outcome: DocumentResults[PIIResult]
     ) -> PIIRedaction:
         out: list[Document | None] = []
         mappings: list[dict[str, str]] = []
@@ -294,14 +199,12 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient
         """Redact documents; returns them with their mappings and any dropped failures."""
         texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
         outcome = redact_pii_documents(
-            self._client_cache().sync,
+            self._clients().sync,
             texts,
             self._options(),
             ids=ids,
             metadata=_metadata(documents),
-            max_concurrency=self.max_concurrency,
-            progress=self.show_progress,
-            batch=self._batch_api(),
+            **self._run_options(),
         )
         return self._redaction(documents, outcome)
 
@@ -309,14 +212,12 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, _BatchMode, _ZeroGPUTaskClient
         """Async :meth:`redact_documents`."""
         texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
         outcome = await aredact_pii_documents(
-            self._client_cache().async_client(),
+            self._clients().async_client(),
             texts,
             self._options(),
             ids=ids,
             metadata=_metadata(documents),
-            max_concurrency=self.max_concurrency,
-            progress=self.show_progress,
-            batch=self._batch_api(),
+            **self._run_options(),
         )
         return self._redaction(documents, outcome)
 
@@ -342,7 +243,7 @@ class PIIMatch(TypedDict):
     end: int
 
 
-class ZeroGPUPIIDetector(_ZeroGPUTaskClient):
+class ZeroGPUPIIDetector(PIIFields, _ZeroGPUTaskClient):
     """A PII detector callable for LangChain's ``PIIMiddleware``.
 
     Example:
@@ -354,29 +255,8 @@ class ZeroGPUPIIDetector(_ZeroGPUTaskClient):
     ``value`` is the matched text, which the middleware needs to apply its strategy.
     """
 
-    model: str = DEFAULT_PII_MODEL
-    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
-    categories: list[str] | None = None
     labels: list[str] | None = None
     """Keep only these labels (either spelling: ``phone number`` or ``phone_number``)."""
-    extra_metadata: dict[str, Any] = Field(default_factory=dict)
-    max_chunk_tokens: int | None = Field(default=None, ge=1)
-    verification: Verification = "strict"
-
-    @model_validator(mode="after")
-    def _check_options(self) -> Self:
-        self._options()
-        return self
-
-    def _options(self) -> PIIOptions:
-        return PIIOptions(
-            model=self.model,
-            threshold=self.threshold,
-            categories=self.categories,
-            extra_metadata=self.extra_metadata,
-            max_chunk_tokens=self.max_chunk_tokens,
-            verification=self.verification,
-        )
 
     def _matches(self, content: str, spans: Sequence[PIISpan]) -> list[PIIMatch]:
         wanted = None if self.labels is None else {_snake(label) for label in self.labels}
@@ -388,13 +268,11 @@ class ZeroGPUPIIDetector(_ZeroGPUTaskClient):
 
     def __call__(self, content: str) -> list[PIIMatch]:
         """Detect PII in ``content`` (the ``Detector`` signature)."""
-        return self._matches(
-            content, detect_pii(self._client_cache().sync, content, self._options())
-        )
+        return self._matches(content, detect_pii(self._clients().sync, content, self._options()))
 
     async def adetect(self, content: str) -> list[PIIMatch]:
         """Async :meth:`__call__`."""
-        spans = await adetect_pii(self._client_cache().async_client(), content, self._options())
+        spans = await adetect_pii(self._clients().async_client(), content, self._options())
         return self._matches(content, spans)
 
 

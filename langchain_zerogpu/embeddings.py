@@ -5,22 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-import httpx
 from langchain_core.embeddings import Embeddings
-from langchain_core.utils import from_env, secret_from_env
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import Field, model_validator
 from typing_extensions import Self
 
+from langchain_zerogpu._connection import LangChainConnection
 from langchain_zerogpu._errors import translating_errors
 from zerogpu_core import catalog
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import require_texts
-from zerogpu_core.client_cache import ClientCache
 
 __all__ = ["ZeroGPUEmbeddings"]
 
 
-class ZeroGPUEmbeddings(ArgumentPolicy, BaseModel, Embeddings):
+class ZeroGPUEmbeddings(ArgumentPolicy, LangChainConnection, Embeddings):
     """ZeroGPU text embeddings (``bge-small-en-v1.5`` or ``all-minilm-l6-v2``).
 
     Example:
@@ -40,32 +38,11 @@ class ZeroGPUEmbeddings(ArgumentPolicy, BaseModel, Embeddings):
     """An embedding model id from the catalog."""
     batch_size: int = Field(default=64, ge=1)
     """Texts sent per request; longer lists are split and the results joined in order."""
-    api_key: SecretStr | None = Field(
-        default_factory=secret_from_env("ZEROGPU_API_KEY", default=None)
-    )
-    project_id: str | None = Field(default_factory=from_env("ZEROGPU_PROJECT_ID", default=None))
-    base_url: str | None = None
-    timeout: float | None = None
-    max_retries: int | None = None
-    max_retry_after: float | None = Field(default=None, ge=0)
-    default_headers: dict[str, str] | None = None
-    http_client: httpx.Client | None = Field(default=None, exclude=True)
-    http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
-
-    _clients: ClientCache | None = PrivateAttr(default=None)
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     @model_validator(mode="after")
-    def _validate_and_connect(self) -> Self:
+    def _validate(self) -> Self:
         catalog.check_model(self.model, "embeddings", owner="ZeroGPUEmbeddings")
-        self._clients = ClientCache.of(self)  # a malformed base_url fails here
         return self
-
-    def _zerogpu(self) -> ClientCache:
-        # Rebuilt only when a connection setting changed since the last call.
-        self._clients = ClientCache.of(self, self._clients)
-        return self._clients
 
     def _batches(self, texts: list[str]) -> Iterator[list[str]]:
         for start in range(0, len(texts), self.batch_size):
@@ -77,7 +54,7 @@ class ZeroGPUEmbeddings(ArgumentPolicy, BaseModel, Embeddings):
         vectors: list[list[float]] = []
         with translating_errors():
             for batch in self._batches(texts):
-                response = self._zerogpu().sync.create_embeddings(model=self.model, input=batch)
+                response = self._clients().sync.create_embeddings(model=self.model, input=batch)
                 vectors.extend(response.vectors(expected=len(batch)))
         return vectors
 
@@ -92,7 +69,7 @@ class ZeroGPUEmbeddings(ArgumentPolicy, BaseModel, Embeddings):
         with translating_errors():
             for batch in self._batches(texts):
                 response = (
-                    await self._zerogpu()
+                    await self._clients()
                     .async_client()
                     .create_embeddings(model=self.model, input=batch)
                 )

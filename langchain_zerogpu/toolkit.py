@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from langchain_core.tools import BaseTool, BaseToolkit
-from pydantic import ConfigDict, Field, SecretStr, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from langchain_zerogpu._client import ZeroGPUClient
 from langchain_zerogpu._tool_base import build_client
 from langchain_zerogpu.tools import ALL_TOOL_CLASSES
+from zerogpu_core._settings import ConnectionSettings
 
 __all__ = ["ZeroGPUToolkit"]
 
 
-class ZeroGPUToolkit(BaseToolkit):
+class ZeroGPUToolkit(ConnectionSettings, BaseToolkit):
     """Every ZeroGPU tool, sharing one client (one connection pool).
 
     Example:
@@ -26,14 +27,13 @@ class ZeroGPUToolkit(BaseToolkit):
         api_key: API key; ``ZEROGPU_API_KEY`` when omitted.
         project_id: project id; ``ZEROGPU_PROJECT_ID`` when omitted.
         base_url: API base URL; ``ZEROGPU_BASE_URL`` or the production URL when omitted.
+        timeout, max_retries, max_retry_after, default_headers: as for every class
+            (:class:`~zerogpu_core.ConnectionSettings`).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True, hide_input_in_errors=True)
 
     client: ZeroGPUClient = Field(..., exclude=True)
-    api_key: SecretStr | None = Field(default=None, exclude=True)
-    project_id: str | None = Field(default=None, exclude=True)
-    base_url: str | None = Field(default=None, exclude=True)
 
     @model_validator(mode="before")
     @classmethod

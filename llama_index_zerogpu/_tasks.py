@@ -1,29 +1,18 @@
-"""What the ZeroGPU task components share: connection settings, the batch mode and
-node copies."""
+"""What the ZeroGPU task components share: connection settings and node copies."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, TypeVar
 
-from llama_index.core.bridge.pydantic import (
-    BaseModel,
-    Field,
-    PrivateAttr,
-    SecretStr,
-    field_validator,
-)
 from llama_index.core.schema import BaseNode, MetadataMode
 
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import check_free_metadata_key
-from zerogpu_core.client_cache import ClientCache
-from zerogpu_core.tasks import BatchAPIOptions, BatchResult, PIIResult, Verification
+from zerogpu_core.client_cache import ZeroGPUConnection
+from zerogpu_core.tasks import DocumentResults, PIIResult
 
 __all__ = [
-    "BatchModeSettings",
-    "PIISafetySettings",
     "ZeroGPUTaskSettings",
     "node_metadata",
     "node_texts",
@@ -33,73 +22,12 @@ __all__ = [
 N = TypeVar("N", bound=BaseNode)
 
 
-class ZeroGPUTaskSettings(ArgumentPolicy, BaseModel):
-    """Connection settings. ``api_key`` is excluded from ``to_dict()`` (and so from
-    ingestion-cache keys); unset values come from ``ZEROGPU_*`` variables. Unknown
+class ZeroGPUTaskSettings(ArgumentPolicy, ZeroGPUConnection):
+    """Connection settings (:class:`~zerogpu_core.ConnectionSettings`). Unknown
     arguments are an error (``model_name`` and ``api_base`` are accepted)."""
 
     # Serialised pipelines (to_dict / from_dict) carry the class name.
     _ignored_arguments: ClassVar[frozenset[str]] = frozenset({"class_name"})
-
-    api_key: SecretStr | None = Field(
-        default=None, exclude=True, repr=False, description="Defaults to ZEROGPU_API_KEY."
-    )
-    project_id: str | None = Field(default=None, description="Defaults to ZEROGPU_PROJECT_ID.")
-    base_url: str | None = Field(default=None, description="Defaults to ZEROGPU_BASE_URL.")
-    timeout: float | None = Field(default=None, gt=0, description="Seconds per attempt.")
-    max_retry_after: float | None = Field(
-        default=None, ge=0, description="Longest Retry-After waited out (core default 60 s)."
-    )
-    default_headers: dict[str, str] | None = Field(default=None, description="Extra headers.")
-
-    _clients: ClientCache | None = PrivateAttr(default=None)
-
-    def _client_cache(self, max_retries: int | None) -> ClientCache:
-        self._clients = ClientCache.of(self, self._clients, max_retries=max_retries)
-        return self._clients
-
-
-class BatchModeSettings(BaseModel):
-    """The choice between concurrent requests and one Batch API job."""
-
-    mode: Literal["sync", "batch"] = Field(
-        default="sync",
-        description="'batch' sends every chunk as a line of one Batch API job (discounted, "
-        "minutes to hours); results, metadata and failures are the same.",
-    )
-    batch_state_path: str | None = Field(
-        default=None,
-        description="Batch mode: the job's state file; a run finding it resumes that job "
-        "(same nodes) instead of submitting again. Use a new path per job.",
-    )
-    batch_poll_interval: float = Field(
-        default=5.0, gt=0, description="Batch mode: first delay between status polls (s)."
-    )
-
-    @field_validator("batch_state_path", mode="before")
-    @classmethod
-    def _path_text(cls, value: Any) -> Any:
-        # Kept as text so to_json() (ingestion-cache keys) can serialise it.
-        return os.fspath(value) if isinstance(value, os.PathLike) else value
-
-    def _batch_api(self) -> BatchAPIOptions | None:
-        if self.mode == "sync":
-            return None
-        return BatchAPIOptions(self.batch_state_path, self.batch_poll_interval)
-
-
-class PIISafetySettings(BaseModel):
-    """How unverifiable replies are handled and which metadata is redacted too."""
-
-    verification: Verification = Field(
-        default="strict",
-        description="'strict': a reply that cannot be verified fails its node; 'lenient': "
-        "mask the union of what the reply's parts flag instead (docs/guides/pii.md).",
-    )
-    redact_metadata_keys: list[str] = Field(
-        default_factory=list,
-        description="Metadata keys whose text values are redacted too (same placeholders).",
-    )
 
 
 def node_metadata(nodes: Sequence[BaseNode]) -> list[dict[str, Any]]:
@@ -130,7 +58,7 @@ def _hide(node: BaseNode, key: str) -> None:
 
 def redacted_nodes(
     nodes: Sequence[N],
-    outcome: BatchResult[PIIResult],
+    outcome: DocumentResults[PIIResult],
     *,
     metadata_key: str,
     mapping_key: str | None = None,

@@ -6,18 +6,18 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
-from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr, field_validator
+from llama_index.core.bridge.pydantic import Field, field_validator
 from llama_index.core.schema import BaseNode, MetadataMode
 
-from zerogpu_core import DEFAULT_TIMEOUT, catalog
+from zerogpu_core import catalog
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import require_texts
-from zerogpu_core.client_cache import ClientCache
+from zerogpu_core.client_cache import ZeroGPUConnection
 
 __all__ = ["ZeroGPUEmbedding"]
 
 
-class ZeroGPUEmbedding(ArgumentPolicy, BaseEmbedding):
+class ZeroGPUEmbedding(ArgumentPolicy, ZeroGPUConnection, BaseEmbedding):
     """ZeroGPU embeddings (``/v1/embeddings``, 384-dimensional vectors).
 
     Example:
@@ -36,38 +36,12 @@ class ZeroGPUEmbedding(ArgumentPolicy, BaseEmbedding):
     model_name: str = Field(
         default=catalog.DEFAULT_EMBEDDING_MODEL, description="ZeroGPU embedding model id."
     )
-    api_key: SecretStr | None = Field(
-        default=None, exclude=True, description="API key; defaults to ZEROGPU_API_KEY."
-    )
-    project_id: str | None = Field(
-        default=None, exclude=True, description="Project id; defaults to ZEROGPU_PROJECT_ID."
-    )
-    base_url: str | None = Field(
-        default=None, description="API base URL; defaults to ZEROGPU_BASE_URL, then production."
-    )
-    timeout: float = Field(default=DEFAULT_TIMEOUT, gt=0, description="Seconds per attempt.")
-    max_retries: int = Field(default=2, ge=0, description="Retries of transient failures.")
-    max_retry_after: float | None = Field(
-        default=None, ge=0, description="Longest Retry-After waited out (core default 60 s)."
-    )
-    default_headers: dict[str, str] | None = Field(
-        default=None, exclude=True, repr=False, description="Extra headers on every request."
-    )
-
-    _cache: ClientCache | None = PrivateAttr(default=None)
 
     @field_validator("model_name")
     @classmethod
     def _embedding_model(cls, model_name: str) -> str:
         catalog.check_model(model_name, "embeddings", owner="ZeroGPUEmbedding")
         return model_name
-
-    def model_post_init(self, context: Any, /) -> None:
-        self._clients()  # a malformed base_url fails here, not at the first call
-
-    def _clients(self) -> ClientCache:
-        self._cache = ClientCache.of(self, self._cache)
-        return self._cache
 
     @classmethod
     def class_name(cls) -> str:

@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
-from llama_index.core.bridge.pydantic import Field, model_validator
+from llama_index.core.bridge.pydantic import Field
 from llama_index.core.extractors import BaseExtractor
 from llama_index.core.schema import BaseNode, MetadataMode
-from typing_extensions import Self
 
-from llama_index_zerogpu._tasks import BatchModeSettings, ZeroGPUTaskSettings, node_texts
-from zerogpu_core.tasks import (
-    DEFAULT_IAB_MODEL,
-    DEFAULT_MAX_CONCURRENCY,
-    IABOptions,
-    aclassify_iab_documents,
-)
+from llama_index_zerogpu._tasks import ZeroGPUTaskSettings, node_texts
+from zerogpu_core import ConnectionSettings
+from zerogpu_core.tasks import DEFAULT_MAX_CONCURRENCY, aclassify_iab_documents
+from zerogpu_core.tasks.fields import BatchModeFields, IABFields
 
 __all__ = ["ZeroGPUIABExtractor"]
 
 
-class ZeroGPUIABExtractor(ZeroGPUTaskSettings, BatchModeSettings, BaseExtractor):
+class ZeroGPUIABExtractor(BaseExtractor, IABFields, BatchModeFields, ZeroGPUTaskSettings):
     """Adds ``metadata["iab"]`` (IAB 1.0 / 2.2 categories, audience, and topics,
     keywords and intent for enriched models) to every node.
 
@@ -40,11 +36,6 @@ class ZeroGPUIABExtractor(ZeroGPUTaskSettings, BatchModeSettings, BaseExtractor)
     chunks as one Batch API job with the same results (``docs/guides/batch.md``).
     """
 
-    model: str = Field(default=DEFAULT_IAB_MODEL, description="IAB model id.")
-    multilingual: bool | None = Field(default=None, description="Sent as `multilingual`.")
-    max_chunk_tokens: int | None = Field(default=None, ge=1, description="Budget override.")
-    on_failure: Literal["raise", "keep"] = Field(default="raise")
-    metadata_key: str = Field(default="iab", description="Metadata key for the result.")
     api_max_retries: int | None = Field(default=None, ge=0, description="Per-request retries.")
     num_workers: int = Field(
         default=DEFAULT_MAX_CONCURRENCY, ge=1, description="Requests in flight at once."
@@ -53,18 +44,15 @@ class ZeroGPUIABExtractor(ZeroGPUTaskSettings, BatchModeSettings, BaseExtractor)
         default=MetadataMode.NONE, description="How node text is read for classification."
     )
 
-    @model_validator(mode="after")
-    def _check_options(self) -> Self:
-        self._options()
-        return self
-
     @classmethod
     def class_name(cls) -> str:
         """Name used in serialised pipelines."""
         return "ZeroGPUIABExtractor"
 
-    def _options(self) -> IABOptions:
-        return IABOptions(self.model, self.multilingual, self.max_chunk_tokens)
+    def _connection(self) -> ConnectionSettings:
+        # BaseExtractor's max_retries re-runs the whole extraction; requests use ours.
+        settings = super()._connection()
+        return settings.model_copy(update={"max_retries": self.api_max_retries})
 
     async def aextract(self, nodes: Sequence[BaseNode]) -> list[dict[str, Any]]:
         """One ``{"iab": {...}}`` dict per node, in node order."""
@@ -72,23 +60,19 @@ class ZeroGPUIABExtractor(ZeroGPUTaskSettings, BatchModeSettings, BaseExtractor)
             nodes, self.metadata_mode, free_key=self.metadata_key, owner="ZeroGPUIABExtractor"
         )
         outcome = await aclassify_iab_documents(
-            self._client_cache(self.api_max_retries).async_client(),
+            self._clients().async_client(),
             texts,
-            self._options(),
+            self._iab_options(),
             ids=ids,
             max_concurrency=self.num_workers,
             progress=self.show_progress,
             batch=self._batch_api(),
         )
-        failed = {f.index: f for f in outcome.failures}
-        metadata: list[dict[str, Any] | None] = []
-        for index, result in enumerate(outcome.results):
-            if result is not None:
-                metadata.append({self.metadata_key: result.to_metadata()})
-            elif self.on_failure == "keep":
-                metadata.append({self.metadata_key: {"error": failed[index].to_metadata()}})
-            else:
-                metadata.append(None)
-        if self.on_failure == "raise":
-            outcome.raise_for_failures(metadata, noun="node")
-        return [m if m is not None else {} for m in metadata]
+        key = self.metadata_key
+        converted = [None if r is None else {key: r.to_metadata()} for r in outcome.results]
+        return outcome.keep_failed(
+            converted,
+            on_failure=self.on_failure,
+            kept=lambda _index, failure: {key: {"error": failure.to_metadata()}},
+            noun="node",
+        )

@@ -22,7 +22,7 @@ from llama_index.core.base.llms.types import (
     LLMMetadata,
     MessageRole,
 )
-from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr, field_validator
+from llama_index.core.bridge.pydantic import Field, field_validator
 from llama_index.core.constants import DEFAULT_CONTEXT_WINDOW, DEFAULT_NUM_OUTPUTS
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
@@ -37,9 +37,9 @@ from llama_index_zerogpu._messages import (
     tool_selections,
     tool_to_wire,
 )
-from zerogpu_core import DEFAULT_TIMEOUT, catalog
+from zerogpu_core import catalog
 from zerogpu_core._arguments import ArgumentPolicy
-from zerogpu_core.client_cache import ClientCache
+from zerogpu_core.client_cache import ZeroGPUConnection
 from zerogpu_core.structured_output import json_schema_response_format
 from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param, tool_names
 
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 __all__ = ["ZeroGPU"]
 
 
-class ZeroGPU(ArgumentPolicy, FunctionCallingLLM):
+class ZeroGPU(ArgumentPolicy, ZeroGPUConnection, FunctionCallingLLM):
     """ZeroGPU chat models (``/v1/chat/completions``) for LlamaIndex.
 
     Example:
@@ -74,22 +74,8 @@ class ZeroGPU(ArgumentPolicy, FunctionCallingLLM):
         default=catalog.DEFAULT_CHAT_MODEL,
         description="ZeroGPU model id; the default can call tools (FunctionAgent works).",
     )
-    api_key: SecretStr | None = Field(
-        default=None, exclude=True, description="API key; defaults to ZEROGPU_API_KEY."
-    )
-    project_id: str | None = Field(
-        default=None, exclude=True, description="Project id; defaults to ZEROGPU_PROJECT_ID."
-    )
-    base_url: str | None = Field(
-        default=None, description="API base URL; defaults to ZEROGPU_BASE_URL, then production."
-    )
     temperature: float | None = Field(default=None, ge=0, description="Sampling temperature.")
     max_tokens: int | None = Field(default=None, ge=1, description="Cap on generated tokens.")
-    timeout: float = Field(default=DEFAULT_TIMEOUT, gt=0, description="Seconds per attempt.")
-    max_retries: int = Field(default=2, ge=0, description="Retries of transient failures.")
-    max_retry_after: float | None = Field(
-        default=None, ge=0, description="Longest Retry-After waited out (core default 60 s)."
-    )
     additional_kwargs: dict[str, Any] = Field(
         default_factory=dict, description="Extra request body fields sent with every call."
     )
@@ -106,24 +92,12 @@ class ZeroGPU(ArgumentPolicy, FunctionCallingLLM):
             "and parses it; 'json_schema' also sends a JSON-schema response_format."
         ),
     )
-    default_headers: dict[str, str] | None = Field(
-        default=None, exclude=True, repr=False, description="Extra headers on every request."
-    )
-
-    _cache: ClientCache | None = PrivateAttr(default=None)
 
     @field_validator("model")
     @classmethod
     def _chat_capable(cls, model: str) -> str:
         catalog.check_model(model, "chat", owner="ZeroGPU")
         return model
-
-    def model_post_init(self, context: Any, /) -> None:
-        self._clients()  # a malformed base_url fails here, not at the first call
-
-    def _clients(self) -> ClientCache:
-        self._cache = ClientCache.of(self, self._cache)
-        return self._cache
 
     @classmethod
     def class_name(cls) -> str:

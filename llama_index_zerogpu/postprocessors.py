@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
-from llama_index.core.bridge.pydantic import Field, model_validator
+from llama_index.core.bridge.pydantic import Field
 from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle
-from typing_extensions import Self
 
 from llama_index_zerogpu._tasks import (
-    PIISafetySettings,
     ZeroGPUTaskSettings,
     node_metadata,
     node_texts,
@@ -18,18 +14,18 @@ from llama_index_zerogpu._tasks import (
 )
 from zerogpu_core.tasks import (
     DEFAULT_MAX_CONCURRENCY,
-    DEFAULT_PII_MODEL,
-    BatchResult,
+    DocumentResults,
     PIIOptions,
     PIIResult,
     aredact_pii_documents,
     redact_pii_documents,
 )
+from zerogpu_core.tasks.fields import PIIRedactionFields
 
 __all__ = ["ZeroGPUPIINodePostprocessor"]
 
 
-class ZeroGPUPIINodePostprocessor(ZeroGPUTaskSettings, PIISafetySettings, BaseNodePostprocessor):
+class ZeroGPUPIINodePostprocessor(PIIRedactionFields, ZeroGPUTaskSettings, BaseNodePostprocessor):
     """Masks PII in retrieved nodes before they reach the LLM.
 
     Example:
@@ -44,22 +40,10 @@ class ZeroGPUPIINodePostprocessor(ZeroGPUTaskSettings, PIISafetySettings, BaseNo
     (``on_failure="drop"``); it is never passed on unmasked.
     """
 
-    model: str = Field(default=DEFAULT_PII_MODEL, description="PII model id.")
-    threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="Minimum score.")
-    categories: list[str] | None = Field(default=None, description="Category groups.")
-    extra_metadata: dict[str, Any] = Field(default_factory=dict, description="Model options.")
-    propagate: bool = Field(default=True, description="Mask repeats of detected strings.")
-    max_chunk_tokens: int | None = Field(default=None, ge=1, description="Budget override.")
-    max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1)
-    max_retries: int | None = Field(default=None, ge=0, description="Per-request retries.")
-    on_failure: Literal["raise", "drop"] = Field(default="raise")
+    max_concurrency: int = Field(
+        default=DEFAULT_MAX_CONCURRENCY, ge=1, description="Requests in flight at once."
+    )
     pii_node_info_key: str = Field(default="__pii_node_info__", description="Mapping key.")
-    metadata_key: str = Field(default="pii", description="Metadata key for the audit data.")
-
-    @model_validator(mode="after")
-    def _check_options(self) -> Self:
-        self._options()
-        return self
 
     @classmethod
     def class_name(cls) -> str:
@@ -67,20 +51,10 @@ class ZeroGPUPIINodePostprocessor(ZeroGPUTaskSettings, PIISafetySettings, BaseNo
         return "ZeroGPUPIINodePostprocessor"
 
     def _options(self) -> PIIOptions:
-        return PIIOptions(
-            model=self.model,
-            threshold=self.threshold,
-            categories=self.categories,
-            extra_metadata=self.extra_metadata,
-            reversible=True,
-            propagate=self.propagate,
-            max_chunk_tokens=self.max_chunk_tokens,
-            verification=self.verification,
-            metadata_keys=self.redact_metadata_keys,
-        )
+        return self._pii_options(reversible=True)
 
     def _finish(
-        self, nodes: list[NodeWithScore], outcome: BatchResult[PIIResult]
+        self, nodes: list[NodeWithScore], outcome: DocumentResults[PIIResult]
     ) -> list[NodeWithScore]:
         copies = redacted_nodes(
             [n.node for n in nodes],
@@ -99,7 +73,7 @@ class ZeroGPUPIINodePostprocessor(ZeroGPUTaskSettings, PIISafetySettings, BaseNo
     ) -> list[NodeWithScore]:
         texts, ids = node_texts([n.node for n in nodes], MetadataMode.NONE)
         outcome = redact_pii_documents(
-            self._client_cache(self.max_retries).sync,
+            self._clients().sync,
             texts,
             self._options(),
             ids=ids,
@@ -113,7 +87,7 @@ class ZeroGPUPIINodePostprocessor(ZeroGPUTaskSettings, PIISafetySettings, BaseNo
     ) -> list[NodeWithScore]:
         texts, ids = node_texts([n.node for n in nodes], MetadataMode.NONE)
         outcome = await aredact_pii_documents(
-            self._client_cache(self.max_retries).async_client(),
+            self._clients().async_client(),
             texts,
             self._options(),
             ids=ids,

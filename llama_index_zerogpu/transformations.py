@@ -3,35 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
-from llama_index.core.bridge.pydantic import Field, model_validator
 from llama_index.core.schema import BaseNode, MetadataMode, TransformComponent
-from typing_extensions import Self
 
 from llama_index_zerogpu._tasks import (
-    BatchModeSettings,
-    PIISafetySettings,
     ZeroGPUTaskSettings,
     node_metadata,
     node_texts,
     redacted_nodes,
 )
 from zerogpu_core.tasks import (
-    DEFAULT_MAX_CONCURRENCY,
-    DEFAULT_PII_MODEL,
-    BatchResult,
-    PIIOptions,
+    DocumentResults,
     PIIResult,
     aredact_pii_documents,
     redact_pii_documents,
 )
+from zerogpu_core.tasks.fields import DocumentRunFields, PIIRedactionFields
 
 __all__ = ["ZeroGPUPIIRedactor"]
 
 
 class ZeroGPUPIIRedactor(
-    ZeroGPUTaskSettings, BatchModeSettings, PIISafetySettings, TransformComponent
+    PIIRedactionFields, DocumentRunFields, ZeroGPUTaskSettings, TransformComponent
 ):
     """Replaces PII in node text with ``[LABEL]`` placeholders.
 
@@ -50,41 +44,14 @@ class ZeroGPUPIIRedactor(
     (``docs/guides/batch.md``).
     """
 
-    model: str = Field(default=DEFAULT_PII_MODEL, description="PII model id.")
-    threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="Minimum score.")
-    categories: list[str] | None = Field(default=None, description="Category groups.")
-    extra_metadata: dict[str, Any] = Field(default_factory=dict, description="Model options.")
-    propagate: bool = Field(default=True, description="Mask repeats of detected strings.")
-    max_chunk_tokens: int | None = Field(default=None, ge=1, description="Budget override.")
-    max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1)
-    max_retries: int | None = Field(default=None, ge=0, description="Per-request retries.")
-    show_progress: bool = Field(default=False)
-    on_failure: Literal["raise", "drop"] = Field(default="raise")
-    metadata_key: str = Field(default="pii", description="Metadata key for the audit data.")
-
-    @model_validator(mode="after")
-    def _check_options(self) -> Self:
-        self._options()
-        return self
-
     @classmethod
     def class_name(cls) -> str:
         """Name used in serialised pipelines."""
         return "ZeroGPUPIIRedactor"
 
-    def _options(self) -> PIIOptions:
-        return PIIOptions(
-            model=self.model,
-            threshold=self.threshold,
-            categories=self.categories,
-            extra_metadata=self.extra_metadata,
-            propagate=self.propagate,
-            max_chunk_tokens=self.max_chunk_tokens,
-            verification=self.verification,
-            metadata_keys=self.redact_metadata_keys,
-        )
-
-    def _finish(self, nodes: Sequence[BaseNode], outcome: BatchResult[PIIResult]) -> list[BaseNode]:
+    def _finish(
+        self, nodes: Sequence[BaseNode], outcome: DocumentResults[PIIResult]
+    ) -> list[BaseNode]:
         out = redacted_nodes(nodes, outcome, metadata_key=self.metadata_key)
         return outcome.drop_failed(out, on_failure=self.on_failure, noun="node")
 
@@ -94,14 +61,12 @@ class ZeroGPUPIIRedactor(
             nodes, MetadataMode.NONE, free_key=self.metadata_key, owner="ZeroGPUPIIRedactor"
         )
         outcome = redact_pii_documents(
-            self._client_cache(self.max_retries).sync,
+            self._clients().sync,
             texts,
             self._options(),
             ids=ids,
             metadata=node_metadata(nodes),
-            max_concurrency=self.max_concurrency,
-            progress=self.show_progress or bool(kwargs.get("show_progress")),
-            batch=self._batch_api(),
+            **self._run_options(progress=bool(kwargs.get("show_progress"))),
         )
         return self._finish(nodes, outcome)
 
@@ -111,13 +76,11 @@ class ZeroGPUPIIRedactor(
             nodes, MetadataMode.NONE, free_key=self.metadata_key, owner="ZeroGPUPIIRedactor"
         )
         outcome = await aredact_pii_documents(
-            self._client_cache(self.max_retries).async_client(),
+            self._clients().async_client(),
             texts,
             self._options(),
             ids=ids,
             metadata=node_metadata(nodes),
-            max_concurrency=self.max_concurrency,
-            progress=self.show_progress or bool(kwargs.get("show_progress")),
-            batch=self._batch_api(),
+            **self._run_options(progress=bool(kwargs.get("show_progress"))),
         )
         return self._finish(nodes, outcome)

@@ -9,7 +9,7 @@ Example:
 """
 
 from zerogpu_core import catalog, types
-from zerogpu_core._base_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ClientSettings
+from zerogpu_core._base_client import DEFAULT_BASE_URL, ClientSettings
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core._exceptions import (
     APIConnectionError,
@@ -37,11 +37,19 @@ from zerogpu_core._exceptions import (
 from zerogpu_core._jsontext import parse_json_text
 from zerogpu_core._reasoning import ThinkTagSplitter, split_think_blocks
 from zerogpu_core._retry import RetryPolicy, parse_retry_after
+from zerogpu_core._settings import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER,
+    DEFAULT_TIMEOUT,
+    ConnectionSettings,
+)
 from zerogpu_core._version import __version__
 from zerogpu_core.streaming import StreamAccumulator, completion_to_chunk
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_MAX_RETRY_AFTER",
     "DEFAULT_TIMEOUT",
     "APIConnectionError",
     "APIResponseValidationError",
@@ -52,6 +60,7 @@ __all__ = [
     "BadRequestError",
     "ClientSettings",
     "ConflictError",
+    "ConnectionSettings",
     "ContextLengthExceededError",
     "ErrorDetail",
     "InsufficientQuotaError",

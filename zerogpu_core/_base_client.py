@@ -7,13 +7,12 @@ two client classes only differ in how they send and sleep.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 from pydantic import SecretStr, ValidationError
@@ -31,16 +30,24 @@ from zerogpu_core._exceptions import (
 from zerogpu_core._inputs import check_timeout
 from zerogpu_core._retry import RetryPolicy
 from zerogpu_core._secrets import api_key_header, normalise_api_key
+from zerogpu_core._settings import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER,
+    DEFAULT_TIMEOUT,
+    ConnectionArgs,
+    check_connection_args,
+)
 from zerogpu_core._urls import DEFAULT_BASE_URL, resolve_base_url
 from zerogpu_core._version import __version__
 from zerogpu_core.types._base import WireModel
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "ClientSettings", "RequestSpec"]
+if TYPE_CHECKING:
+    # typing.Unpack is 3.11+; only the type checker needs it.
+    from typing_extensions import Unpack
+
+__all__ = ["DEFAULT_BASE_URL", "ClientSettings", "RequestSpec"]
 
 logger = logging.getLogger("zerogpu_core")
-
-DEFAULT_TIMEOUT = 60.0
-DEFAULT_MAX_RETRIES = 2
 
 T = TypeVar("T")
 
@@ -62,35 +69,35 @@ class ClientSettings:
     default_headers: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def resolve(
-        cls,
-        *,
-        api_key: str | SecretStr | None = None,
-        project_id: str | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        max_retry_after: float | None = None,
-    ) -> ClientSettings:
+    def resolve(cls, **settings: Unpack[ConnectionArgs]) -> ClientSettings:
         """Fill unset values from ``ZEROGPU_*`` environment variables and defaults.
 
         The key (explicit or from the environment) is stripped of surrounding
         whitespace here, once; an empty one counts as unset.
+
+        Raises:
+            TypeError: for a keyword that is not a connection setting.
+            ValueError: for a malformed ``base_url`` or a non-positive ``timeout``.
         """
-        api_key = normalise_api_key(api_key) or normalise_api_key(_env("ZEROGPU_API_KEY"))
-        policy = RetryPolicy(
-            max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries
+        check_connection_args("ClientSettings.resolve", settings)
+        api_key = normalise_api_key(settings.get("api_key")) or normalise_api_key(
+            _env("ZEROGPU_API_KEY")
         )
-        if max_retry_after is not None:  # unset keeps the policy's default, defined there once
-            policy = dataclasses.replace(policy, max_retry_after=max_retry_after)
+        max_retries = settings.get("max_retries")
+        max_retry_after = settings.get("max_retry_after")
+        timeout = settings.get("timeout")
         return cls(
             api_key=api_key,
-            project_id=((project_id or "").strip() or _env("ZEROGPU_PROJECT_ID")),
-            base_url=resolve_base_url(base_url),
+            project_id=((settings.get("project_id") or "").strip() or _env("ZEROGPU_PROJECT_ID")),
+            base_url=resolve_base_url(settings.get("base_url")),
             timeout=DEFAULT_TIMEOUT if timeout is None else check_timeout(timeout),
-            retry=policy,
-            default_headers=dict(default_headers or {}),
+            retry=RetryPolicy(
+                max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
+                max_retry_after=(
+                    DEFAULT_MAX_RETRY_AFTER if max_retry_after is None else max_retry_after
+                ),
+            ),
+            default_headers=dict(settings.get("default_headers") or {}),
         )
 
     def headers(self) -> dict[str, str]:

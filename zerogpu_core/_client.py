@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from pydantic import SecretStr
 
 from zerogpu_core import _routes as routes
 from zerogpu_core._base_client import AsyncTransport, ClientSettings, SyncTransport
+from zerogpu_core._settings import ConnectionArgs, check_connection_args
 from zerogpu_core.streaming import aiter_chat_chunks, iter_chat_chunks
 from zerogpu_core.types import (
     Batch,
@@ -25,6 +25,9 @@ from zerogpu_core.types import (
     Response,
 )
 from zerogpu_core.types.requests import ChatCompletionRequest, ResponseRequest
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["AsyncZeroGPUClient", "ZeroGPUClient"]
 
@@ -61,27 +64,10 @@ class ZeroGPUClient(SyncTransport):
     """
 
     def __init__(
-        self,
-        *,
-        api_key: str | SecretStr | None = None,
-        project_id: str | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        max_retry_after: float | None = None,
+        self, *, http_client: httpx.Client | None = None, **settings: Unpack[ConnectionArgs]
     ) -> None:
-        settings = ClientSettings.resolve(
-            api_key=api_key,
-            project_id=project_id,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            max_retry_after=max_retry_after,
-        )
-        super().__init__(settings, http_client)
+        check_connection_args(type(self).__name__, settings)
+        super().__init__(ClientSettings.resolve(**settings), http_client)
 
     def __enter__(self) -> ZeroGPUClient:
         return self
@@ -195,25 +181,11 @@ class AsyncZeroGPUClient(AsyncTransport):
     def __init__(
         self,
         *,
-        api_key: str | SecretStr | None = None,
-        project_id: str | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
-        max_retry_after: float | None = None,
+        **settings: Unpack[ConnectionArgs],
     ) -> None:
-        settings = ClientSettings.resolve(
-            api_key=api_key,
-            project_id=project_id,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            max_retry_after=max_retry_after,
-        )
-        super().__init__(settings, http_client)
+        check_connection_args(type(self).__name__, settings)
+        super().__init__(ClientSettings.resolve(**settings), http_client)
 
     async def __aenter__(self) -> AsyncZeroGPUClient:
         return self

@@ -1,4 +1,4 @@
-"""Separating a reasoning trace from the answer text (CONTRACT 11.9).
+"""Separating a reasoning trace from the answer text (reasoning models send one).
 
 Reasoning models return the trace in ``message.reasoning`` (or ``reasoning_content``);
 the small thinking model may instead put it inline in ``<think>``/``<thinking>``

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from zerogpu_core._exceptions import APIStatusError, InsufficientQuotaError
 from zerogpu_core._headers import parse_retry_after
+from zerogpu_core._settings import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER
 
 __all__ = ["RetryPolicy", "parse_retry_after"]
 
@@ -33,10 +34,10 @@ class RetryPolicy:
         retry_statuses: statuses that are retried (unless the body says quota).
     """
 
-    max_retries: int = 2
+    max_retries: int = DEFAULT_MAX_RETRIES
     initial_delay: float = 0.5
     max_delay: float = 8.0
-    max_retry_after: float = 60.0
+    max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
     jitter: float = 0.25
     retry_statuses: frozenset[int] = frozenset({408, 409, 429, 500, 502, 503, 504})
     random: Callable[[], float] = field(default=_default_jitter, repr=False, compare=False)

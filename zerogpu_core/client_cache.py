@@ -20,52 +20,37 @@ import asyncio
 import threading
 import weakref
 from collections.abc import AsyncGenerator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+from pydantic import PrivateAttr, model_validator
 
 from zerogpu_core._base_client import ClientSettings
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
+from zerogpu_core._settings import ConnectionSettings
 
-__all__ = ["ClientCache"]
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
-_OWNER_FIELDS = (
-    "api_key",
-    "project_id",
-    "base_url",
-    "timeout",
-    "max_retries",
-    "max_retry_after",
-    "default_headers",
-    "http_client",
-    "http_async_client",
-)
+__all__ = ["ClientCache", "ZeroGPUConnection"]
 
 
 class ClientCache:
-    """Clients built from one set of ``ZeroGPUClient`` keyword arguments (no ``http_client``).
+    """The clients built from one :class:`~zerogpu_core._settings.ConnectionSettings`.
 
     Settings are checked at once, so a malformed ``base_url`` fails when the framework
     object is created; the clients themselves (each loads a CA bundle) are built on
     first use, the async one once per event loop.
 
     Example:
-        >>> cache = ClientCache(api_key="test-key", base_url="http://127.0.0.1:9/v1")
-        >>> cache.sync.base_url
+        >>> from zerogpu_core._settings import ConnectionSettings
+        >>> settings = ConnectionSettings(api_key="test-key", base_url="http://127.0.0.1:9/v1")
+        >>> ClientCache(settings).sync.base_url
         'http://127.0.0.1:9/v1'
     """
 
-    def __init__(
-        self,
-        *,
-        http_client: httpx.Client | None = None,
-        http_async_client: httpx.AsyncClient | None = None,
-        **client_kwargs: Any,
-    ) -> None:
-        ClientSettings.resolve(**client_kwargs)
-        self._kwargs = client_kwargs
-        self._http_client = http_client
-        self._http_async_client = http_async_client
+    def __init__(self, settings: ConnectionSettings) -> None:
+        self.settings = settings.connection_settings()
+        ClientSettings.resolve(**self.settings.client_args())
         self._sync: ZeroGPUClient | None = None
         self._shared_async: AsyncZeroGPUClient | None = None
         self._async: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
@@ -76,62 +61,38 @@ class ClientCache:
         """The blocking client."""
         with self._lock:
             if self._sync is None:
-                self._sync = ZeroGPUClient(**self._kwargs, http_client=self._http_client)
+                self._sync = ZeroGPUClient(
+                    **self.settings.client_args(), http_client=self.settings.http_client
+                )
             return self._sync
 
     @classmethod
-    def reuse(
-        cls,
-        cache: ClientCache | None,
-        *,
-        http_client: httpx.Client | None = None,
-        http_async_client: httpx.AsyncClient | None = None,
-        **client_kwargs: Any,
-    ) -> ClientCache:
-        """``cache`` if it was built from exactly these arguments, else a new cache.
+    def reuse(cls, cache: ClientCache | None, settings: ConnectionSettings) -> ClientCache:
+        """``cache`` if it was built from the same settings, else a new cache.
 
         Framework objects call this before each request, so changing a setting such
         as ``base_url`` after construction takes effect instead of being ignored.
         """
-        if (
-            cache is not None
-            and cache._kwargs == client_kwargs
-            and cache._http_client is http_client
-            and cache._http_async_client is http_async_client
-        ):
+        if cache is not None and cache.settings.same_as(settings):
             return cache
-        return cls(http_client=http_client, http_async_client=http_async_client, **client_kwargs)
-
-    @classmethod
-    def of(cls, owner: object, cache: ClientCache | None = None, **overrides: Any) -> ClientCache:
-        """The cache for a framework object whose fields are named like the client's
-        arguments (``api_key``, ``project_id``, ``base_url``, ``timeout``,
-        ``max_retries``, ``max_retry_after``, ``default_headers``, ``http_client``,
-        ``http_async_client``).
-
-        Args:
-            owner: the LLM, embeddings or transformer object; missing fields are unset.
-            cache: the owner's current cache, kept when nothing changed.
-            **overrides: values that win over the owner's fields.
-        """
-        settings = {name: getattr(owner, name, None) for name in _OWNER_FIELDS}
-        settings.update(overrides)
-        return cls.reuse(cache, **settings)
+        return cls(settings)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Clients hold sockets and locks: copies and unpickled objects get fresh ones
         # (a caller's own httpx clients cannot be pickled and are not carried over).
         # The settings, key included, travel: a pickle is process-to-process transport.
-        return (_rebuild, (self._kwargs,))
+        portable = self.settings.model_copy(update={"http_client": None, "http_async_client": None})
+        return (ClientCache, (portable,))
 
     def async_client(self) -> AsyncZeroGPUClient:
         """The async client of the running event loop (call from inside a coroutine)."""
         with self._lock:
-            if self._http_async_client is not None:
+            if self.settings.http_async_client is not None:
                 # The caller's client: the caller owns its event-loop binding.
                 if self._shared_async is None:
                     self._shared_async = AsyncZeroGPUClient(
-                        **self._kwargs, http_client=self._http_async_client
+                        **self.settings.client_args(),
+                        http_client=self.settings.http_async_client,
                     )
                 return self._shared_async
         loop = asyncio.get_running_loop()
@@ -140,7 +101,7 @@ class ClientCache:
                 del self._async[closed]
             entry = self._async.get(loop)
             if entry is None:
-                client = AsyncZeroGPUClient(**self._kwargs)
+                client = AsyncZeroGPUClient(**self.settings.client_args())
                 guard = _release_with_loop(weakref.ref(self), loop, client)
                 _start(guard)  # registers it with the running loop's shutdown
                 entry = self._async[loop] = (client, guard)
@@ -180,5 +141,26 @@ def _start(guard: AsyncGenerator[None, None]) -> None:
     raise RuntimeError("the client guard awaited before its first yield")
 
 
-def _rebuild(client_kwargs: dict[str, Any]) -> ClientCache:
-    return ClientCache(**client_kwargs)
+class ZeroGPUConnection(ConnectionSettings):
+    """Mixin of every framework class: the connection settings and their clients.
+
+    ``_clients()`` is the one accessor: it rebuilds the clients only when a setting
+    changed since the last call. A class whose framework base already uses one of
+    the setting names for something else overrides :meth:`_connection`.
+    """
+
+    _client_cache: ClientCache | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _connect(self) -> Self:
+        self._clients()  # a malformed base_url fails here, not at the first call
+        return self
+
+    def _connection(self) -> ConnectionSettings:
+        """The settings the clients are built from."""
+        return self.connection_settings()
+
+    def _clients(self) -> ClientCache:
+        """The object's clients (``.sync``, ``.async_client()``)."""
+        self._client_cache = ClientCache.reuse(self._client_cache, self._connection())
+        return self._client_cache

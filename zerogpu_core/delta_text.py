@@ -2,7 +2,7 @@
 
 A streamed reasoning trace arrives either in ``delta.reasoning`` /
 ``delta.reasoning_content`` or inline in ``<think>``/``<thinking>`` blocks of
-``delta.content`` (CONTRACT 11.9). Adapters feed each delta here and get the two
+``delta.content`` (reasoning models). Adapters feed each delta here and get the two
 texts apart, so no framework ever shows the trace as part of the answer.
 """
 

@@ -1,6 +1,6 @@
 """Streaming chat completions: SSE decoding, the JSON fallback, and chunk assembly.
 
-ZeroGPU does not document streaming (CONTRACT 6). We ask for OpenAI-style SSE and
+ZeroGPU's public docs do not describe streaming. We ask for OpenAI-style SSE and
 accept three answers: a proper ``text/event-stream`` ending in ``data: [DONE]``; a
 plain JSON completion, which becomes a single chunk; or an error. A stream that stops
 before ``[DONE]`` raises :class:`StreamInterruptedError` and is never passed off as a
@@ -115,10 +115,6 @@ class _ToolIndexer:
         if delta.function and delta.function.name:
             self.named.add(delta.index)
         self.current = max(self.current, delta.index)
-
-    def _starts_new_call(self, delta: ToolCallDelta) -> bool:
-        named = delta.function is not None and bool(delta.function.name)
-        return named and self.current in self.named
 
 
 class _Decoder:

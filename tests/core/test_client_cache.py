@@ -9,14 +9,15 @@ import pickle
 import httpx
 import pytest
 
-from zerogpu_core import AsyncZeroGPUClient
-from zerogpu_core.client_cache import ClientCache
+from zerogpu_core import AsyncZeroGPUClient, ConnectionSettings
+from zerogpu_core.client_cache import ClientCache, ZeroGPUConnection
 
 KWARGS = {"api_key": "test-key", "base_url": "http://127.0.0.1:9/v1"}
+SETTINGS = ConnectionSettings(**KWARGS)
 
 
 def test_async_client_is_reused_within_a_loop_and_renewed_across_loops() -> None:
-    cache = ClientCache(**KWARGS)
+    cache = ClientCache(SETTINGS)
 
     async def two() -> tuple[AsyncZeroGPUClient, AsyncZeroGPUClient]:
         return cache.async_client(), cache.async_client()
@@ -29,19 +30,21 @@ def test_async_client_is_reused_within_a_loop_and_renewed_across_loops() -> None
 
 def test_bad_settings_fail_at_construction() -> None:
     with pytest.raises(ValueError, match="base_url must start with"):
-        ClientCache(api_key="k", base_url="api.zerogpu.ai")
+        ClientCache(ConnectionSettings.model_construct(api_key="k", base_url="api.zerogpu.ai"))
 
 
 def test_reuse_keeps_a_cache_only_for_identical_arguments() -> None:
-    cache = ClientCache(**KWARGS)
-    assert ClientCache.reuse(cache, **KWARGS) is cache
-    moved = ClientCache.reuse(cache, **{**KWARGS, "base_url": "http://127.0.0.1:8/v1"})
+    cache = ClientCache(SETTINGS)
+    assert ClientCache.reuse(cache, SETTINGS) is cache
+    moved = ClientCache.reuse(
+        cache, ConnectionSettings(**{**KWARGS, "base_url": "http://127.0.0.1:8/v1"})
+    )
     assert moved.sync.base_url == "http://127.0.0.1:8/v1"
-    assert ClientCache.reuse(None, **KWARGS).sync.base_url == KWARGS["base_url"]
+    assert ClientCache.reuse(None, SETTINGS).sync.base_url == KWARGS["base_url"]
 
 
 def test_copies_and_pickles_get_fresh_clients() -> None:
-    cache = ClientCache(**KWARGS)
+    cache = ClientCache(SETTINGS)
     for clone in (copy.deepcopy(cache), pickle.loads(pickle.dumps(cache))):
         assert clone.sync is not cache.sync
         assert clone.sync.base_url == cache.sync.base_url
@@ -50,7 +53,8 @@ def test_copies_and_pickles_get_fresh_clients() -> None:
 def test_callers_http_clients_are_used_and_keyed() -> None:
     sync_http = httpx.Client()
     async_http = httpx.AsyncClient()
-    cache = ClientCache(http_client=sync_http, http_async_client=async_http, **KWARGS)
+    with_http = ConnectionSettings(http_client=sync_http, http_async_client=async_http, **KWARGS)
+    cache = ClientCache(with_http)
     assert cache.sync._http is sync_http
 
     async def pick() -> AsyncZeroGPUClient:
@@ -60,32 +64,48 @@ def test_callers_http_clients_are_used_and_keyed() -> None:
     assert first._http is async_http
     assert asyncio.run(pick()) is first  # the caller owns the loop binding
     assert (
-        ClientCache.reuse(cache, http_client=sync_http, http_async_client=async_http, **KWARGS)
+        ClientCache.reuse(
+            cache, ConnectionSettings(http_client=sync_http, http_async_client=async_http, **KWARGS)
+        )
         is cache
     )
-    assert ClientCache.reuse(cache, **KWARGS) is not cache
+    assert ClientCache.reuse(cache, SETTINGS) is not cache
     sync_http.close()
 
 
-def test_of_reads_the_owners_fields_and_follows_changes() -> None:
-    class Owner:
-        api_key = "k"
-        base_url = "http://127.0.0.1:9/v1"
-        max_retries = 1
+def test_the_mixin_reads_the_owners_fields_and_follows_changes() -> None:
+    class Owner(ZeroGPUConnection):
+        pass
 
-    owner = Owner()
-    cache = ClientCache.of(owner)
+    owner = Owner(api_key="k", base_url="http://127.0.0.1:9/v1", max_retries=1)
+    cache = owner._clients()
     assert cache.sync.settings.retry.max_retries == 1
-    assert ClientCache.of(owner, cache) is cache
+    assert owner._clients() is cache
     owner.base_url = "http://127.0.0.1:10/v1"
-    moved = ClientCache.of(owner, cache, max_retries=4)
+    owner.max_retries = 4
+    moved = owner._clients()
     assert moved is not cache
     assert moved.sync.base_url == "http://127.0.0.1:10/v1"
     assert moved.sync.settings.retry.max_retries == 4
 
 
+def test_connection_args_and_settings_name_the_same_settings() -> None:
+    # The TypedDict types the core clients' keywords; the model is what classes inherit.
+    from zerogpu_core._settings import ConnectionArgs
+
+    http = {"http_client", "http_async_client"}
+    assert set(ConnectionArgs.__annotations__) | http == set(ConnectionSettings.model_fields)
+
+
+def test_an_unknown_client_keyword_is_named() -> None:
+    from zerogpu_core import ZeroGPUClient
+
+    with pytest.raises(TypeError, match="unexpected keyword argument 'max_retry'"):
+        ZeroGPUClient(max_retry=3)  # type: ignore[call-arg]
+
+
 def test_a_loops_client_is_closed_and_forgotten_when_the_loop_shuts_down() -> None:
-    cache = ClientCache(**KWARGS)
+    cache = ClientCache(SETTINGS)
 
     async def pick() -> AsyncZeroGPUClient:
         return cache.async_client()
@@ -96,7 +116,7 @@ def test_a_loops_client_is_closed_and_forgotten_when_the_loop_shuts_down() -> No
 
 
 def test_a_loop_closed_without_shutdown_is_forgotten_on_the_next_call() -> None:
-    cache = ClientCache(**KWARGS)
+    cache = ClientCache(SETTINGS)
 
     async def pick() -> AsyncZeroGPUClient:
         return cache.async_client()

@@ -1,4 +1,4 @@
-"""Every documented error body maps to the right typed error (CONTRACT 12)."""
+"""Every documented error body maps to the right typed error (the API reference's error pages)."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from zerogpu_core import ConnectionSettings
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.emulator import EmulatorOptions
 from zerogpu_core.emulator.app import EmulatorApp, _Call
@@ -45,9 +46,11 @@ def inprocess_clients(app: EmulatorApp, monkeypatch: pytest.MonkeyPatch) -> Iter
     aio = httpx.AsyncClient(transport=transport)
     with httpx.Client(transport=transport) as sync:
         cache = ClientCache(
-            api_key=API_KEY, base_url=BASE_URL, http_client=sync, http_async_client=aio
+            ConnectionSettings(
+                api_key=API_KEY, base_url=BASE_URL, http_client=sync, http_async_client=aio
+            )
         )
-        monkeypatch.setattr(ClientCache, "of", classmethod(lambda cls, *a, **k: cache))
+        monkeypatch.setattr(ClientCache, "reuse", classmethod(lambda cls, *a, **k: cache))
         try:
             yield
         finally:

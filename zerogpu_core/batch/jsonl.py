@@ -1,4 +1,4 @@
-"""Batch input lines: building, local validation and splitting (CONTRACT 13.1, 13.4).
+"""Batch input lines: building, local validation and splitting (Batch API reference).
 
 Validation mirrors every rule the server applies at batch create, with the server's
 message wording and 1-based line numbers, so a bad line is reported before anything

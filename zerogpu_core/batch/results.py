@@ -1,4 +1,4 @@
-"""Batch output and error files into typed per-item results (CONTRACT 13.4).
+"""Batch output and error files into typed per-item results (Batch API reference).
 
 The server writes successes to the output file and failures to the error file, in
 no particular order; results are matched back to inputs by ``custom_id``.

@@ -80,10 +80,6 @@ class BatchJobState(BaseModel):
     custom_ids: list[str]
     parts: list[BatchPartState]
 
-    def index_by_custom_id(self) -> dict[str, int]:
-        """``custom_id -> input index``."""
-        return {custom_id: index for index, custom_id in enumerate(self.custom_ids)}
-
 
 def save_state(state: BatchJobState, path: str | os.PathLike[str]) -> None:
     """Write the state atomically: a crash leaves the old file or the new one, never half."""

@@ -1,4 +1,4 @@
-"""Synchronous validation of a batch input file (CONTRACT 13.4, exact messages)."""
+"""Synchronous validation of a batch input file (Batch API reference, exact messages)."""
 
 from __future__ import annotations
 

@@ -66,7 +66,7 @@ def chat_completion(body: JSONObject, context: ContextPolicy) -> tuple[ChatReque
 
 
 def batch_body(envelope: JSONObject) -> JSONObject:
-    """Add the fields the docs show on batch output bodies (CONTRACT 5.2)."""
+    """Add the fields the docs show on batch output bodies (Batch API output examples)."""
     usage = envelope["usage"]
     reasoning = usage.get("completion_tokens_details", {}).get("reasoning_tokens", 0)
     body = dict(envelope)

@@ -21,7 +21,7 @@ from zerogpu_core.emulator.wire import ApiError, JSONObject, bad_request, estima
 __all__ = ["DIMENSIONS", "create_embeddings", "embed"]
 
 DIMENSIONS = 384
-# The API answers with the upstream spelling for MiniLM (CONTRACT 8.1).
+# The API answers with the upstream spelling for MiniLM (reference example).
 _RESPONSE_NAMES = {"all-minilm-l6-v2": "all-MiniLM-L6-v2"}
 
 

@@ -10,7 +10,7 @@ from zerogpu_core.emulator.wire import JSONObject
 
 __all__ = ["Fault", "FaultQueue", "default_error_body"]
 
-# Documented bodies where the docs give one (CONTRACT 12 / examples/error.*.json);
+# Documented bodies where the docs give one (the API reference's error pages and example bodies);
 # the rest follow the same envelope so clients exercise one parser.
 _DEFAULT_BODIES: dict[int, JSONObject] = {
     400: {"message": "Invalid request", "type": "invalid_request_error"},

@@ -1,4 +1,4 @@
-"""``/v1/files``: an in-memory, thread-safe file store (CONTRACT 13.2)."""
+"""``/v1/files``: an in-memory, thread-safe file store (the Batch API reference: Files)."""
 
 from __future__ import annotations
 

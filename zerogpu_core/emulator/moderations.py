@@ -62,7 +62,7 @@ def _texts(value: Any) -> list[str]:
         return list(value)
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
         if all(v.get("type") == "text" and isinstance(v.get("text"), str) for v in value):
-            # Text parts together form one input (CONTRACT 8.2).
+            # Text parts together form one input (as the /v1/moderations reference describes).
             return ["\n".join(v["text"] for v in value)]
         raise bad_request("Only text content parts are supported", "input")
     raise bad_request(

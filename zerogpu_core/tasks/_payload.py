@@ -1,4 +1,4 @@
-"""Unwrapping a task model's JSON payload from whatever carried it (CONTRACT 10).
+"""Unwrapping a task model's JSON payload from whatever carried it (content, metadata, output).
 
 Task models answer with a JSON *string*: in ``choices[0].message.content`` on the
 chat route and in the first ``output_text`` block on the responses route. The

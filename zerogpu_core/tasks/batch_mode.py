@@ -1,5 +1,8 @@
 """Batch-API mode of the document runner: the same plan, requests and finish, as one job.
 
+The runner (:func:`~zerogpu_core.tasks.runner.process_documents`) chooses this mode
+when given :class:`BatchAPIOptions`.
+
 Every chunk the synchronous runner would send becomes one JSONL line whose custom
 id encodes its document and chunk (``doc-3-chunk-0``). The job runs through
 :class:`~zerogpu_core.batch.BatchRunner`; each output line goes through the same
@@ -18,21 +21,15 @@ import os
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.batch import AsyncBatchRunner, BatchItemError, BatchResults, BatchRunner
 from zerogpu_core.batch.job import LOOKUP_GRACE
-from zerogpu_core.tasks.runner import (
-    BatchResult,
-    ChunkCall,
-    DocumentTask,
-    _bar,
-    _check,
-    _Run,
-    arun_documents,
-    run_documents,
-)
+from zerogpu_core.tasks.results import DocumentResults, RunState, check_ids, progress_bar
+
+if TYPE_CHECKING:
+    from zerogpu_core.tasks.runner import ChunkedTask
 
 __all__ = [
     "BatchAPIOptions",
@@ -125,15 +122,14 @@ class BatchPlan(Generic[D, J, P, R]):
         bodies: the lines' chat-completions bodies.
     """
 
-    run: _Run[D, J, P, R]
+    run: RunState[D, J, P, R]
     jobs: dict[int, Sequence[J]] = field(default_factory=dict)
     custom_ids: list[str] = field(default_factory=list)
     bodies: list[dict[str, Any]] = field(default_factory=list)
 
 
 def plan_batch(
-    task: DocumentTask[D, J, P, R],
-    call: ChunkCall[J, P],
+    task: ChunkedTask[D, J, P, R],
     texts: Sequence[D],
     ids: Sequence[str | None] | None = None,
 ) -> BatchPlan[D, J, P, R]:
@@ -142,8 +138,9 @@ def plan_batch(
     A document whose planning fails is recorded as a failure, one without jobs
     (blank) is finished at once, as in the synchronous runner.
     """
-    doc_ids = _check(texts, ids, 1)
-    plan: BatchPlan[D, J, P, R] = BatchPlan(_Run(task, texts, doc_ids, _bar(len(texts), False, "")))
+    doc_ids = check_ids(texts, ids, 1)
+    bar = progress_bar(len(texts), False, "")
+    plan: BatchPlan[D, J, P, R] = BatchPlan(RunState(task, texts, doc_ids, bar))
     for index in range(len(texts)):
         jobs = plan.run.plan(index)
         if jobs is None:
@@ -154,19 +151,19 @@ def plan_batch(
         plan.jobs[index] = jobs
         for position, job in enumerate(jobs):
             plan.custom_ids.append(line_id(index, position))
-            plan.bodies.append(call.body(job))
+            plan.bodies.append(task.request(job))
     return plan
 
 
 @dataclass(frozen=True)
 class _Resend(Generic[J]):
-    """A line to send again as smaller regular requests (see :meth:`ChunkCall.halves`)."""
+    """A line to send again as smaller regular requests (see ``ChunkedTask.resplit``)."""
 
     parts: Sequence[J]
 
 
 def _resolve_lines(
-    plan: BatchPlan[D, J, P, R], call: ChunkCall[J, P], results: BatchResults
+    plan: BatchPlan[D, J, P, R], task: ChunkedTask[D, J, P, R], results: BatchResults
 ) -> dict[int, list[P | _Resend[J]]]:
     """Each document's line results; failed documents are recorded and left out."""
     by_id = {item.custom_id: item for item in results}
@@ -179,9 +176,9 @@ def _resolve_lines(
             try:
                 if item is None or item.completion is None:
                     raise _line_error(item.error if item else None, custom_id)
-                outputs.append(call.resolve(job, item.completion))
+                outputs.append(task.resolve(job, item.completion))
             except Exception as exc:
-                parts = call.halves(job, exc)
+                parts = task.resplit(job, exc)
                 if parts is None:
                     plan.run.fail(index, exc)
                     break
@@ -193,20 +190,20 @@ def _resolve_lines(
 
 def assemble_batch(
     plan: BatchPlan[D, J, P, R],
-    call: ChunkCall[J, P],
+    task: ChunkedTask[D, J, P, R],
     results: BatchResults,
     resend: Callable[[J], P] | None = None,
-) -> BatchResult[R]:
+) -> DocumentResults[R]:
     """Resolve every line's completion and finish every document.
 
-    A line whose input was too long is split (``call.halves``) and its parts sent
+    A line whose input was too long is split (``task.resplit``) and its parts sent
     with ``resend``, as regular requests; without ``resend`` its document fails. A
     document fails with the first failed line's :class:`BatchItemError`, or with
     the error ``resolve``, ``resend`` or ``finish`` raised.
     """
-    for index, outputs in _resolve_lines(plan, call, results).items():
+    for index, outputs in _resolve_lines(plan, task, results).items():
         try:
-            done = [_settle(call, out, resend) for out in outputs]
+            done = [_settle(task, out, resend) for out in outputs]
         except Exception as exc:
             plan.run.fail(index, exc)
             continue
@@ -216,15 +213,17 @@ def assemble_batch(
 
 async def aassemble_batch(
     plan: BatchPlan[D, J, P, R],
-    call: ChunkCall[J, P],
+    task: ChunkedTask[D, J, P, R],
     results: BatchResults,
     resend: Callable[[J], Awaitable[P]],
-) -> BatchResult[R]:
+) -> DocumentResults[R]:
     """Async :func:`assemble_batch`."""
-    for index, outputs in _resolve_lines(plan, call, results).items():
+    for index, outputs in _resolve_lines(plan, task, results).items():
         try:
             done = [
-                await _asettle(call, out, resend) if isinstance(out, _Resend) else out
+                task.combine([await resend(part) for part in out.parts])
+                if isinstance(out, _Resend)
+                else out
                 for out in outputs
             ]
         except Exception as exc:
@@ -234,19 +233,14 @@ async def aassemble_batch(
     return plan.run.outcome()
 
 
-def _settle(call: ChunkCall[J, P], out: P | _Resend[J], resend: Callable[[J], P] | None) -> P:
+def _settle(
+    task: ChunkedTask[D, J, P, R], out: P | _Resend[J], resend: Callable[[J], P] | None
+) -> P:
     if not isinstance(out, _Resend):
         return out
-    if resend is None or call.combine is None:
+    if resend is None:
         raise BatchItemError("context_length_exceeded", "a line was too long for the model")
-    return call.combine([resend(part) for part in out.parts])
-
-
-async def _asettle(
-    call: ChunkCall[J, P], out: _Resend[J], resend: Callable[[J], Awaitable[P]]
-) -> P:
-    assert call.combine is not None  # halves() only answers when combine is set
-    return call.combine([await resend(part) for part in out.parts])
+    return task.combine([resend(part) for part in out.parts])
 
 
 def _line_error(error: BatchItemError | None, custom_id: str) -> BatchItemError:
@@ -254,101 +248,43 @@ def _line_error(error: BatchItemError | None, custom_id: str) -> BatchItemError:
 
 
 def run_documents_batch(
-    task: DocumentTask[D, J, P, R],
-    call: ChunkCall[J, P],
+    task: ChunkedTask[D, J, P, R],
     client: ZeroGPUClient,
     texts: Sequence[D],
     *,
     ids: Sequence[str | None] | None = None,
     options: BatchAPIOptions | None = None,
     progress: bool = False,
-) -> BatchResult[R]:
+) -> DocumentResults[R]:
     """Process many documents as one Batch API job; blocks until it is done.
 
-    Never raises for a failed document (see :func:`~.runner.run_documents`).
+    Never raises for a failed document (see :func:`~.runner.process_documents`).
 
     Raises:
         BatchJobError: when the job itself cannot run (see :mod:`zerogpu_core.batch`).
         ZeroGPUError: API errors of the job's own calls, after the client's retries.
     """
-    plan = plan_batch(task, call, texts, ids)
+    plan = plan_batch(task, texts, ids)
     if not plan.bodies:
         return plan.run.outcome()
     runner = (options or BatchAPIOptions()).runner(client, show_progress=progress)
     results = runner.run(plan.bodies, custom_ids=plan.custom_ids)
-    return assemble_batch(plan, call, results, call.job(client))
+    return assemble_batch(plan, task, results, task.job(client))
 
 
 async def arun_documents_batch(
-    task: DocumentTask[D, J, P, R],
-    call: ChunkCall[J, P],
+    task: ChunkedTask[D, J, P, R],
     client: AsyncZeroGPUClient,
     texts: Sequence[D],
     *,
     ids: Sequence[str | None] | None = None,
     options: BatchAPIOptions | None = None,
     progress: bool = False,
-) -> BatchResult[R]:
+) -> DocumentResults[R]:
     """Async :func:`run_documents_batch`."""
-    plan = plan_batch(task, call, texts, ids)
+    plan = plan_batch(task, texts, ids)
     if not plan.bodies:
         return plan.run.outcome()
     runner = (options or BatchAPIOptions()).async_runner(client, show_progress=progress)
     results = await runner.run(plan.bodies, custom_ids=plan.custom_ids)
-    return await aassemble_batch(plan, call, results, call.ajob(client))
-
-
-def process_documents(
-    task: DocumentTask[D, J, P, R],
-    call: ChunkCall[J, P],
-    client: ZeroGPUClient,
-    texts: Sequence[D],
-    *,
-    ids: Sequence[str | None] | None,
-    max_concurrency: int,
-    progress: bool,
-    batch: BatchAPIOptions | None,
-    desc: str,
-) -> BatchResult[R]:
-    """Concurrent requests, or one Batch API job when ``batch`` is given."""
-    if batch is not None:
-        return run_documents_batch(
-            task, call, client, texts, ids=ids, options=batch, progress=progress
-        )
-    return run_documents(
-        task,
-        call.job(client),
-        texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        desc=desc,
-    )
-
-
-async def aprocess_documents(
-    task: DocumentTask[D, J, P, R],
-    call: ChunkCall[J, P],
-    client: AsyncZeroGPUClient,
-    texts: Sequence[D],
-    *,
-    ids: Sequence[str | None] | None,
-    max_concurrency: int,
-    progress: bool,
-    batch: BatchAPIOptions | None,
-    desc: str,
-) -> BatchResult[R]:
-    """Async :func:`process_documents`."""
-    if batch is not None:
-        return await arun_documents_batch(
-            task, call, client, texts, ids=ids, options=batch, progress=progress
-        )
-    return await arun_documents(
-        task,
-        call.ajob(client),
-        texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        desc=desc,
-    )
+    return await aassemble_batch(plan, task, results, task.ajob(client))

@@ -1,6 +1,6 @@
 """IAB content classification (``zlm-*-iab-*`` models): typed results, chunk merging.
 
-One parser covers every documented payload shape (CONTRACT 11.1-11.4): plain
+One parser covers every documented payload shape (the IAB models' reference examples): plain
 ``{name, score}`` items, IAB 1.0 items with ``code``/``tier``/``parent_code``, and
 IAB 2.2 / audience items with ``id``/``parent_id``/``tierN_name``. Missing keys give
 empty lists or ``None``, never an error.
@@ -19,15 +19,15 @@ from pydantic import BaseModel, ConfigDict
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.catalog import check_model
 from zerogpu_core.tasks._payload import extract_payload
-from zerogpu_core.tasks.batch_mode import BatchAPIOptions, aprocess_documents, process_documents
+from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
+from zerogpu_core.tasks.results import DocumentResults, check_texts
 from zerogpu_core.tasks.runner import (
     DEFAULT_MAX_CONCURRENCY,
-    BatchResult,
-    ChunkCall,
-    DocumentTask,
+    ChunkedTask,
+    aprocess_documents,
     arun_one,
-    check_texts,
+    process_documents,
     run_one,
 )
 from zerogpu_core.types import ChatCompletion
@@ -37,6 +37,7 @@ __all__ = [
     "DOMAIN_IAB_MODEL",
     "IAB_MODELS",
     "IABCategory",
+    "IABClassificationTask",
     "IABIntent",
     "IABOptions",
     "IABResult",
@@ -44,7 +45,6 @@ __all__ = [
     "aclassify_iab_documents",
     "classify_iab",
     "classify_iab_documents",
-    "iab_call",
     "iab_request",
     "merge_iab_results",
     "normalise_domain",
@@ -335,21 +335,28 @@ def iab_request(chunk: TextChunk, options: IABOptions) -> dict[str, Any]:
     return body
 
 
-def iab_call(options: IABOptions) -> ChunkCall[TextChunk, IABResult]:
-    """One chunk's request and how its reply becomes an :class:`IABResult`."""
+class IABClassificationTask(ChunkedTask[str, TextChunk, IABResult, IABResult]):
+    """IAB classification of a document: chunks classified one by one, then merged."""
 
-    def resolve(_chunk: TextChunk, reply: ChatCompletion) -> IABResult:
-        payload = extract_payload(reply, model=options.model)
-        return parse_iab_payload(payload, model=options.model)
+    desc = "IAB classification"
 
-    return ChunkCall(body=lambda chunk: iab_request(chunk, options), resolve=resolve)
+    def __init__(self, options: IABOptions) -> None:
+        self.options = options
 
+    def plan(self, document: str, /) -> list[TextChunk]:
+        return plan_iab(document, self.options)
 
-def _task(options: IABOptions) -> DocumentTask[str, TextChunk, IABResult, IABResult]:
-    return DocumentTask(
-        plan=lambda text: plan_iab(text, options),
-        finish=lambda _text, _chunks, results: merge_iab_results(results, model=options.model),
-    )
+    def request(self, job: TextChunk, /) -> dict[str, Any]:
+        return iab_request(job, self.options)
+
+    def resolve(self, job: TextChunk, reply: ChatCompletion, /) -> IABResult:
+        payload = extract_payload(reply, model=self.options.model)
+        return parse_iab_payload(payload, model=self.options.model)
+
+    def finish(
+        self, document: str, jobs: Sequence[TextChunk], parts: Sequence[IABResult], /
+    ) -> IABResult:
+        return merge_iab_results(parts, model=self.options.model)
 
 
 def classify_iab(client: ZeroGPUClient, text: str, options: IABOptions | None = None) -> IABResult:
@@ -365,7 +372,7 @@ def classify_iab(client: ZeroGPUClient, text: str, options: IABOptions | None = 
         ZeroGPUError: API errors (after the client's retries) or unusable output.
     """
     options = options or IABOptions()
-    return run_one(_task(options), iab_call(options).job(client), text)
+    return run_one(IABClassificationTask(options), client, text)
 
 
 async def aclassify_iab(
@@ -373,7 +380,7 @@ async def aclassify_iab(
 ) -> IABResult:
     """Async :func:`classify_iab`."""
     options = options or IABOptions()
-    return await arun_one(_task(options), iab_call(options).ajob(client), text)
+    return await arun_one(IABClassificationTask(options), client, text)
 
 
 def classify_iab_documents(
@@ -385,7 +392,7 @@ def classify_iab_documents(
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     progress: bool = False,
     batch: BatchAPIOptions | None = None,
-) -> BatchResult[IABResult]:
+) -> DocumentResults[IABResult]:
     """Classify many texts concurrently; failures are returned, never raised.
 
     With ``batch``, every chunk is sent as one line of a Batch API job instead
@@ -394,15 +401,13 @@ def classify_iab_documents(
     options = options or IABOptions()
     check_texts(texts)
     return process_documents(
-        _task(options),
-        iab_call(options),
+        IABClassificationTask(options),
         client,
         texts,
         ids=ids,
         max_concurrency=max_concurrency,
         progress=progress,
         batch=batch,
-        desc="IAB classification",
     )
 
 
@@ -415,18 +420,16 @@ async def aclassify_iab_documents(
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     progress: bool = False,
     batch: BatchAPIOptions | None = None,
-) -> BatchResult[IABResult]:
+) -> DocumentResults[IABResult]:
     """Async :func:`classify_iab_documents`."""
     options = options or IABOptions()
     check_texts(texts)
     return await aprocess_documents(
-        _task(options),
-        iab_call(options),
+        IABClassificationTask(options),
         client,
         texts,
         ids=ids,
         max_concurrency=max_concurrency,
         progress=progress,
         batch=batch,
-        desc="IAB classification",
     )

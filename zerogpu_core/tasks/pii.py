@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.catalog import check_model
 from zerogpu_core.tasks._payload import extract_payload
-from zerogpu_core.tasks.batch_mode import BatchAPIOptions, aprocess_documents, process_documents
+from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.chunking import MIN_WINDOW_TOKENS, TextChunk, plan_windows, token_budget
 from zerogpu_core.tasks.pii_chunks import (
     ChunkRedaction,
@@ -35,13 +35,13 @@ from zerogpu_core.tasks.redaction import (
     merge_overlaps,
     redact_spans,
 )
+from zerogpu_core.tasks.results import DocumentResults, check_texts
 from zerogpu_core.tasks.runner import (
     DEFAULT_MAX_CONCURRENCY,
-    BatchResult,
-    ChunkCall,
-    DocumentTask,
+    ChunkedTask,
+    aprocess_documents,
     arun_one,
-    check_texts,
+    process_documents,
     run_one,
 )
 from zerogpu_core.types import ChatCompletion
@@ -50,7 +50,9 @@ __all__ = [
     "DEFAULT_PII_MODEL",
     "PII_CATEGORIES",
     "ChunkRedaction",
+    "PIIDetectionTask",
     "PIIOptions",
+    "PIIRedactionTask",
     "PIIResult",
     "Verification",
     "adetect_pii",
@@ -58,7 +60,6 @@ __all__ = [
     "aredact_pii_documents",
     "assemble_redaction",
     "detect_pii",
-    "pii_call",
     "pii_request",
     "redact_pii",
     "redact_pii_documents",
@@ -70,6 +71,7 @@ DEFAULT_PII_MODEL = "gliner-multi-pii-v1"
 #: the plugin docs add ``financial``, ``medical`` and ``credentials``).
 PII_CATEGORIES = ("identity", "contact", "financial", "medical", "credentials")
 Usecase = Literal["redact", "extract-pii"]
+R = TypeVar("R")
 _RESERVED_METADATA = frozenset({"usecase"})
 # Keys whose value is a list of category groups (some clients send ``labels``).
 _CATEGORY_KEYS = ("categories", "labels")
@@ -300,49 +302,67 @@ def detected_spans(
     return _by_field(document, outcomes, options)[0]
 
 
-def _combine(parts: Sequence[ChunkRedaction]) -> ChunkRedaction:
-    spans = tuple(span for part in parts for span in part.spans)
-    return ChunkRedaction(parts[0].field, spans, sum(part.unverified for part in parts))
+class _PIITask(ChunkedTask[PIIDocument, PIIChunk, ChunkRedaction, R]):
+    """Windows of every field, one verified request each, re-split when too long."""
+
+    usecase: Usecase
+
+    def __init__(self, options: PIIOptions) -> None:
+        self.options = options
+
+    def plan(self, document: PIIDocument, /) -> list[PIIChunk]:
+        return plan_pii(document, self.options)
+
+    def request(self, job: PIIChunk, /) -> dict[str, Any]:
+        return pii_request(job.chunk, self.options, self.usecase)
+
+    def resolve(self, job: PIIChunk, reply: ChatCompletion, /) -> ChunkRedaction:
+        payload = extract_payload(reply, model=self.options.model)
+        return resolve_chunk(job, payload, self.options.verification)
+
+    def resplit(self, job: PIIChunk, error: Exception, /) -> Sequence[PIIChunk] | None:
+        return split_chunk(job, error)
+
+    def combine(self, parts: Sequence[ChunkRedaction], /) -> ChunkRedaction:
+        spans = tuple(span for part in parts for span in part.spans)
+        return ChunkRedaction(parts[0].field, spans, sum(part.unverified for part in parts))
 
 
-def pii_call(options: PIIOptions, usecase: Usecase) -> ChunkCall[PIIChunk, ChunkRedaction]:
-    """One window's request, how its reply is verified, and how it is re-split."""
+class PIIRedactionTask(_PIITask[PIIResult]):
+    """Redaction of a document (and its named metadata fields) from verified spans."""
 
-    def resolve(chunk: PIIChunk, reply: ChatCompletion) -> ChunkRedaction:
-        payload = extract_payload(reply, model=options.model)
-        return resolve_chunk(chunk, payload, options.verification)
+    desc = "Redacting PII"
+    usecase: Usecase = "redact"
 
-    return ChunkCall(
-        body=lambda chunk: pii_request(chunk.chunk, options, usecase),
-        resolve=resolve,
-        resplit=split_chunk,
-        combine=_combine,
-    )
+    def finish(
+        self,
+        document: PIIDocument,
+        jobs: Sequence[PIIChunk],
+        parts: Sequence[ChunkRedaction],
+        /,
+    ) -> PIIResult:
+        return assemble_redaction(document, jobs, parts, self.options)
+
+
+class PIIDetectionTask(_PIITask[list[PIISpan]]):
+    """Detection: the verified spans of a text, which is left unchanged."""
+
+    desc = "Detecting PII"
+    usecase: Usecase = "extract-pii"
+
+    def finish(
+        self,
+        document: PIIDocument,
+        jobs: Sequence[PIIChunk],
+        parts: Sequence[ChunkRedaction],
+        /,
+    ) -> list[PIISpan]:
+        return detected_spans(document, parts, self.options)
 
 
 def _single(text: str) -> PIIDocument:
     check_texts([text])
     return PIIDocument(text)
-
-
-def _redaction_task(
-    options: PIIOptions,
-) -> DocumentTask[PIIDocument, PIIChunk, ChunkRedaction, PIIResult]:
-    return DocumentTask(
-        plan=lambda document: plan_pii(document, options),
-        finish=lambda document, chunks, outcomes: assemble_redaction(
-            document, chunks, outcomes, options
-        ),
-    )
-
-
-def _detection_task(
-    options: PIIOptions,
-) -> DocumentTask[PIIDocument, PIIChunk, ChunkRedaction, list[PIISpan]]:
-    return DocumentTask(
-        plan=lambda document: plan_pii(document, options),
-        finish=lambda document, _chunks, outcomes: detected_spans(document, outcomes, options),
-    )
 
 
 def _documents(
@@ -371,18 +391,14 @@ def detect_pii(
         >>> [(s.label, s.start, s.end) for s in spans]  # doctest: +SKIP
         [('person', 5, 9), ('phone number', 13, 25)]
     """
-    options = options or PIIOptions()
-    call = pii_call(options, "extract-pii")
-    return run_one(_detection_task(options), call.job(client), _single(text))
+    return run_one(PIIDetectionTask(options or PIIOptions()), client, _single(text))
 
 
 async def adetect_pii(
     client: AsyncZeroGPUClient, text: str, options: PIIOptions | None = None
 ) -> list[PIISpan]:
     """Async :func:`detect_pii`."""
-    options = options or PIIOptions()
-    call = pii_call(options, "extract-pii")
-    return await arun_one(_detection_task(options), call.ajob(client), _single(text))
+    return await arun_one(PIIDetectionTask(options or PIIOptions()), client, _single(text))
 
 
 def redact_pii(client: ZeroGPUClient, text: str, options: PIIOptions | None = None) -> PIIResult:
@@ -392,17 +408,14 @@ def redact_pii(client: ZeroGPUClient, text: str, options: PIIOptions | None = No
         TaskOutputError: when a reply cannot be verified against the text.
         ZeroGPUError: API errors, after the client's retries.
     """
-    options = options or PIIOptions()
-    return run_one(_redaction_task(options), pii_call(options, "redact").job(client), _single(text))
+    return run_one(PIIRedactionTask(options or PIIOptions()), client, _single(text))
 
 
 async def aredact_pii(
     client: AsyncZeroGPUClient, text: str, options: PIIOptions | None = None
 ) -> PIIResult:
     """Async :func:`redact_pii`."""
-    options = options or PIIOptions()
-    call = pii_call(options, "redact")
-    return await arun_one(_redaction_task(options), call.ajob(client), _single(text))
+    return await arun_one(PIIRedactionTask(options or PIIOptions()), client, _single(text))
 
 
 def redact_pii_documents(
@@ -415,7 +428,7 @@ def redact_pii_documents(
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     progress: bool = False,
     batch: BatchAPIOptions | None = None,
-) -> BatchResult[PIIResult]:
+) -> DocumentResults[PIIResult]:
     """Redact many texts concurrently; failures are returned, never raised.
 
     With ``batch``, every chunk is sent as one line of a Batch API job instead
@@ -429,15 +442,13 @@ def redact_pii_documents(
     """
     options = options or PIIOptions()
     return process_documents(
-        _redaction_task(options),
-        pii_call(options, "redact"),
+        PIIRedactionTask(options),
         client,
         _documents(texts, metadata, options),
         ids=ids,
         max_concurrency=max_concurrency,
         progress=progress,
         batch=batch,
-        desc="Redacting PII",
     )
 
 
@@ -451,17 +462,15 @@ async def aredact_pii_documents(
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     progress: bool = False,
     batch: BatchAPIOptions | None = None,
-) -> BatchResult[PIIResult]:
+) -> DocumentResults[PIIResult]:
     """Async :func:`redact_pii_documents`."""
     options = options or PIIOptions()
     return await aprocess_documents(
-        _redaction_task(options),
-        pii_call(options, "redact"),
+        PIIRedactionTask(options),
         client,
         _documents(texts, metadata, options),
         ids=ids,
         max_concurrency=max_concurrency,
         progress=progress,
         batch=batch,
-        desc="Redacting PII",
     )

@@ -1,4 +1,4 @@
-"""Batches API wire models (CONTRACT 13.3)."""
+"""Batches API wire models (docs.zerogpu.ai, Batch API reference: Batches)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Files API wire models (CONTRACT 13.2)."""
+"""Files API wire models (docs.zerogpu.ai, Batch API reference: Files)."""
 
 from __future__ import annotations
 

@@ -51,7 +51,7 @@ class Response(WireModel):
 
     @property
     def output_text(self) -> str:
-        """The answer per CONTRACT 4.2: the first ``output_text`` block, else the first
+        """The answer: the first ``output_text`` block, else the first
         non-empty text outside reasoning items; inline think blocks removed."""
         blocks = [b for item in self.output for b in item.content]
         for block in blocks:

@@ -31,7 +31,7 @@ from zerogpu_core.tasks import (
     redact_pii_documents,
 )
 from zerogpu_core.tasks.batch_mode import assemble_batch, line_id, plan_batch
-from zerogpu_core.tasks.runner import ChunkCall, DocumentTask
+from zerogpu_core.tasks.runner import ChunkedTask
 from zerogpu_core.types import ChatCompletion
 
 POLL = BatchAPIOptions(poll_interval=0.02)
@@ -50,28 +50,28 @@ TEXTS = [
 ]
 IDS = [f"doc-{i}" for i in range(len(TEXTS))]
 
+
 # A toy task: one job per word; a job's reply text is the word upper-cased.
-WORDS: DocumentTask[str, str, str, str] = DocumentTask(
-    plan=lambda text: text.split() if text != "unplannable" else _raise(ValueError("no plan")),
-    finish=lambda _text, _jobs, outputs: " ".join(outputs),
-)
+class Words(ChunkedTask[str, str, str, str]):
+    def plan(self, document: str, /) -> list[str]:
+        if document == "unplannable":
+            raise ValueError("no plan")
+        return document.split()
+
+    def request(self, job: str, /) -> dict[str, Any]:
+        return {"model": "m", "messages": [{"role": "user", "content": job}]}
+
+    def resolve(self, job: str, reply: ChatCompletion, /) -> str:
+        content = reply.message.content or ""
+        if content == "BAD":
+            raise TaskOutputError("unusable output")
+        return content
+
+    def finish(self, document: str, jobs: object, parts: list[str], /) -> str:  # type: ignore[override]
+        return " ".join(parts)
 
 
-def _raise(error: Exception) -> list[str]:
-    raise error
-
-
-def _resolve(word: str, reply: ChatCompletion) -> str:
-    content = reply.message.content or ""
-    if content == "BAD":
-        raise TaskOutputError("unusable output")
-    return content
-
-
-WORD_CALL: ChunkCall[str, str] = ChunkCall(
-    body=lambda word: {"model": "m", "messages": [{"role": "user", "content": word}]},
-    resolve=_resolve,
-)
+WORDS = Words()
 
 
 def _completion(text: str) -> ChatCompletion:
@@ -89,7 +89,7 @@ def _results(outcomes: dict[str, ChatCompletion | BatchItemError]) -> BatchResul
 
 
 def test_plan_builds_one_line_per_chunk_with_document_and_chunk_in_the_id() -> None:
-    plan = plan_batch(WORDS, WORD_CALL, ["a b", "", "unplannable", "c"], ["x", "y", "z", None])
+    plan = plan_batch(WORDS, ["a b", "", "unplannable", "c"], ["x", "y", "z", None])
     assert plan.custom_ids == ["doc-0-chunk-0", "doc-0-chunk-1", "doc-3-chunk-0"]
     assert [b["messages"][0]["content"] for b in plan.bodies] == ["a", "b", "c"]
     assert line_id(12, 3) == "doc-12-chunk-3"
@@ -100,7 +100,7 @@ def test_plan_builds_one_line_per_chunk_with_document_and_chunk_in_the_id() -> N
 
 def test_assemble_resolves_finishes_and_turns_line_errors_into_document_failures() -> None:
     texts = ["a b", "c d", "e", "f", "g"]
-    plan = plan_batch(WORDS, WORD_CALL, texts, [f"id{i}" for i in range(5)])
+    plan = plan_batch(WORDS, texts, [f"id{i}" for i in range(5)])
     expired = BatchItemError("batch_expired", "never ran", custom_id="doc-1-chunk-1")
     results = _results(
         {
@@ -112,7 +112,7 @@ def test_assemble_resolves_finishes_and_turns_line_errors_into_document_failures
             "doc-4-chunk-0": _completion("G"),
         }
     )
-    outcome = assemble_batch(plan, WORD_CALL, results)
+    outcome = assemble_batch(plan, WORDS, results)
     assert outcome.results == ("A B", None, None, None, "G")
     failures = {f.index: f for f in outcome.failures}
     assert sorted(failures) == [1, 2, 3]

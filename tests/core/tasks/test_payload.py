@@ -1,4 +1,4 @@
-"""Unwrapping task payloads from every documented carrier (CONTRACT 10)."""
+"""Unwrapping task payloads from every documented carrier (content, metadata, output)."""
 
 from __future__ import annotations
 

@@ -7,21 +7,32 @@ import pickle
 import random
 import threading
 import time
+from collections.abc import Callable, Sequence
 
 import pytest
 
 from zerogpu_core.tasks import BatchTransformError, TransformInterrupted
-from zerogpu_core.tasks.runner import (
-    BatchResult,
-    DocumentTask,
-    ItemFailure,
-    arun_documents,
-    check_texts,
-    run_documents,
-)
+from zerogpu_core.tasks.concurrent import arun_documents, run_documents
+from zerogpu_core.tasks.results import DocumentResults, ItemFailure, check_texts
+
+
+class Planned:
+    """A task from two functions (the runner needs only ``plan`` and ``finish``)."""
+
+    def __init__(
+        self, plan: Callable[[str], list[str]], finish: Callable[[str, object, list[str]], str]
+    ) -> None:
+        self._plan, self._finish = plan, finish
+
+    def plan(self, document: str, /) -> list[str]:
+        return self._plan(document)
+
+    def finish(self, document: str, jobs: Sequence[str], outputs: Sequence[str], /) -> str:
+        return self._finish(document, jobs, list(outputs))
+
 
 # Each document is split into words; a job upper-cases one word; "boom" fails.
-TASK: DocumentTask[str, str, str, str] = DocumentTask(
+TASK = Planned(
     plan=lambda text: text.split(),
     finish=lambda _text, _jobs, outputs: " ".join(outputs),
 )
@@ -110,7 +121,7 @@ def test_plan_and_finish_errors_fail_only_their_document() -> None:
             raise ValueError("cannot finish")
         return outputs[0]
 
-    task: DocumentTask[str, str, str, str] = DocumentTask(plan, finish)  # type: ignore[arg-type]
+    task = Planned(plan, finish)
     outcome = run_documents(task, str.upper, ["ok", "bad", "late"])
     assert outcome.results == ("OK", None, None)
     assert [str(f.error) for f in outcome.failures] == ["cannot plan", "cannot finish"]
@@ -127,7 +138,7 @@ def test_bad_arguments_are_rejected_up_front() -> None:
 
 def test_error_carries_results_and_failures_and_pickles() -> None:
     failures = tuple(ItemFailure(i, f"d{i}", RuntimeError(f"e{i}")) for i in (1, 2, 3, 4))
-    outcome: BatchResult[str] = BatchResult(("ok", None, None, None, None), failures)
+    outcome: DocumentResults[str] = DocumentResults(("ok", None, None, None, None), failures)
     with pytest.raises(BatchTransformError) as info:
         outcome.raise_for_failures(["DOC", None, None, None, None])
     error = info.value
@@ -141,12 +152,12 @@ def test_error_carries_results_and_failures_and_pickles() -> None:
     assert str(copy) == str(error)
     assert copy.failed_ids == error.failed_ids
     assert failures[0].to_metadata() == {"type": "RuntimeError", "message": "e1"}
-    BatchResult(("x",)).raise_for_failures()  # nothing failed: no error
+    DocumentResults(("x",)).raise_for_failures()  # nothing failed: no error
 
 
 def test_drop_failed_raises_or_logs_and_drops(caplog: pytest.LogCaptureFixture) -> None:
     failures = (ItemFailure(1, "n1", RuntimeError("boom")),)
-    outcome: BatchResult[str] = BatchResult(("a", None, "c"), failures)
+    outcome: DocumentResults[str] = DocumentResults(("a", None, "c"), failures)
     with pytest.raises(BatchTransformError) as info:
         outcome.drop_failed(["A", None, "C"], on_failure="raise", noun="node")
     assert info.value.results == ["A", None, "C"]
@@ -155,6 +166,29 @@ def test_drop_failed_raises_or_logs_and_drops(caplog: pytest.LogCaptureFixture) 
     assert kept == ["A", "C"]
     assert "Dropped a node that could not be masked" in caplog.text
     assert "n1" in caplog.text
+
+
+def test_a_failure_policy_other_than_the_documented_ones_is_refused() -> None:
+    # drop_failed used to treat anything but "raise" as "drop".
+    failures = (ItemFailure(1, "n1", RuntimeError("boom")),)
+    outcome: DocumentResults[str] = DocumentResults(("a", None), failures)
+    for policy in ("keep", "Raise", "ignore"):
+        with pytest.raises(ValueError, match="on_failure must be 'raise' or 'drop'"):
+            outcome.drop_failed(["A", None], on_failure=policy)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="on_failure must be 'raise' or 'keep'"):
+        outcome.keep_failed(["A", None], on_failure="drop", kept=lambda i, f: "")  # type: ignore[arg-type]
+
+
+def test_keep_failed_puts_the_kept_item_in_the_failed_position() -> None:
+    failures = (ItemFailure(1, "n1", RuntimeError("boom")),)
+    outcome: DocumentResults[str] = DocumentResults(("a", None, "c"), failures)
+    kept = outcome.keep_failed(
+        ["A", None, "C"], on_failure="keep", kept=lambda i, f: f"{i}:{f.to_metadata()['message']}"
+    )
+    assert kept == ["A", "1:boom", "C"]
+    with pytest.raises(BatchTransformError) as info:
+        outcome.keep_failed(["A", None, "C"], on_failure="raise", kept=lambda i, f: "", noun="node")
+    assert info.value.results == ["A", None, "C"]
 
 
 def test_an_interrupt_stops_submitting_and_carries_the_finished_results() -> None:

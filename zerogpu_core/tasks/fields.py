@@ -1,0 +1,179 @@
+"""Task options as pydantic fields, declared once for both frameworks' classes.
+
+Each framework class inherits the field sets of its task kind and only adds what
+its framework needs (how a node's text is read, where results go). The field sets
+check their options at construction, so a bad ``threshold`` or ``categories`` fails
+when the object is built, not at the first document.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from zerogpu_core.tasks.batch_mode import BatchAPIOptions
+from zerogpu_core.tasks.concurrent import DEFAULT_MAX_CONCURRENCY
+from zerogpu_core.tasks.iab import DEFAULT_IAB_MODEL, IABOptions
+from zerogpu_core.tasks.pii import DEFAULT_PII_MODEL, PIIOptions
+from zerogpu_core.tasks.pii_chunks import Verification
+from zerogpu_core.tasks.results import DropPolicy, KeepPolicy
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+__all__ = [
+    "BatchModeFields",
+    "DocumentRunFields",
+    "IABFields",
+    "PIIFields",
+    "PIIRedactionFields",
+    "RunOptions",
+]
+
+
+class RunOptions(TypedDict):
+    """How a run over many documents is carried out (keyword arguments of the
+    ``*_documents`` functions)."""
+
+    max_concurrency: int
+    progress: bool
+    batch: BatchAPIOptions | None
+
+
+class BatchModeFields(BaseModel):
+    """The choice between concurrent requests and one Batch API job."""
+
+    mode: Literal["sync", "batch"] = Field(
+        default="sync",
+        description="'batch' sends every chunk as a line of one Batch API job (discounted, "
+        "minutes to hours); results, metadata and failures are the same.",
+    )
+    batch_state_path: str | None = Field(
+        default=None,
+        description="Batch mode: the job's state file; a run finding it resumes that job "
+        "(same documents) instead of submitting again. Use a new path per job.",
+    )
+    batch_poll_interval: float = Field(
+        default=5.0, gt=0, description="Batch mode: first delay between status polls (s)."
+    )
+
+    @field_validator("batch_state_path", mode="before")
+    @classmethod
+    def _path_text(cls, value: Any) -> Any:
+        # Kept as text so serialised forms (to_json, ingestion-cache keys) hold it.
+        return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+    def _batch_api(self) -> BatchAPIOptions | None:
+        if self.mode == "sync":
+            return None
+        return BatchAPIOptions(self.batch_state_path, self.batch_poll_interval)
+
+
+class DocumentRunFields(BatchModeFields):
+    """Concurrency, progress bar and batch mode of a run over many documents."""
+
+    max_concurrency: int = Field(
+        default=DEFAULT_MAX_CONCURRENCY, ge=1, description="Requests in flight at once."
+    )
+    show_progress: bool = Field(default=False, description="Show a progress bar.")
+
+    def _run_options(self, *, progress: bool = False) -> RunOptions:
+        """The run's keyword arguments; ``progress`` forces the bar on."""
+        return RunOptions(
+            max_concurrency=self.max_concurrency,
+            progress=self.show_progress or progress,
+            batch=self._batch_api(),
+        )
+
+
+class IABFields(BaseModel):
+    """IAB classification options and what happens to a failed document."""
+
+    model: str = Field(
+        default=DEFAULT_IAB_MODEL,
+        description="zlm-v1-iab-classify-edge, zlm-v2-iab-classify-edge-enriched, "
+        "zlm-v1-multi-iab-classify or zlm-v1-iab-domain-classifier.",
+    )
+    multilingual: bool | None = Field(default=None, description="Sent as `multilingual`.")
+    max_chunk_tokens: int | None = Field(default=None, ge=1, description="Budget override.")
+    on_failure: KeepPolicy = Field(
+        default="raise",
+        description="'raise' (BatchTransformError with the finished results) or 'keep' "
+        "(the failed document unchanged, with {'error': {...}} under metadata_key).",
+    )
+    metadata_key: str = Field(default="iab", description="Metadata key for the result.")
+
+    @model_validator(mode="after")
+    def _check_iab_options(self) -> Self:
+        self._iab_options()
+        return self
+
+    def _iab_options(self) -> IABOptions:
+        return IABOptions(self.model, self.multilingual, self.max_chunk_tokens)
+
+
+class PIIFields(BaseModel):
+    """How PII is found: model, threshold, categories, windows and verification."""
+
+    model: str = Field(default=DEFAULT_PII_MODEL, description="PII model id.")
+    threshold: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Minimum score (the service's 0.5 when unset)."
+    )
+    categories: list[str] | None = Field(
+        default=None, description="Category groups, e.g. ['identity', 'contact'] (all when unset)."
+    )
+    extra_metadata: dict[str, Any] = Field(
+        default_factory=dict, description="Further documented `metadata` keys sent to the model."
+    )
+    propagate: bool = Field(default=True, description="Mask repeats of detected strings too.")
+    max_chunk_tokens: int | None = Field(default=None, ge=1, description="Budget override.")
+    verification: Verification = Field(
+        default="strict",
+        description="'strict': a reply that cannot be verified fails its document; "
+        "'lenient': mask the union of what the reply's parts flag (docs/guides/pii.md).",
+    )
+
+    @model_validator(mode="after")
+    def _check_pii_options(self) -> Self:
+        self._options()
+        return self
+
+    def _options(self) -> PIIOptions:
+        """The task options (classes that number placeholders override this)."""
+        return self._pii_options()
+
+    def _pii_options(self, *, reversible: bool = False) -> PIIOptions:
+        return PIIOptions(
+            model=self.model,
+            threshold=self.threshold,
+            categories=self.categories,
+            extra_metadata=self.extra_metadata,
+            reversible=reversible,
+            propagate=self.propagate,
+            max_chunk_tokens=self.max_chunk_tokens,
+            verification=self.verification,
+            metadata_keys=self._metadata_keys(),
+        )
+
+    def _metadata_keys(self) -> list[str]:
+        return []
+
+
+class PIIRedactionFields(PIIFields):
+    """Redaction: the PII options, redacted metadata keys and the failure policy."""
+
+    redact_metadata_keys: list[str] = Field(
+        default_factory=list,
+        description="Metadata keys whose text values are redacted too (same placeholders).",
+    )
+    on_failure: DropPolicy = Field(
+        default="raise",
+        description="'raise' (BatchTransformError with the finished results) or 'drop' "
+        "(left out and logged); a document is never passed on unredacted.",
+    )
+    metadata_key: str = Field(default="pii", description="Metadata key for the audit data.")
+
+    def _metadata_keys(self) -> list[str]:
+        return self.redact_metadata_keys
