@@ -33,7 +33,7 @@ from zerogpu_core._retry import RetryPolicy
 from zerogpu_core._secrets import api_key_header, normalise_api_key
 from zerogpu_core._urls import DEFAULT_BASE_URL, resolve_base_url
 from zerogpu_core._version import __version__
-from zerogpu_core.types._base import WireModel
+from zerogpu_core.types._base import ResponseModel
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "ClientSettings", "RequestSpec"]
 
@@ -159,8 +159,8 @@ def parse_json(model: Callable[[Any], T]) -> Callable[[httpx.Response], T]:
                 request_id=response.headers.get("x-request-id"),
                 body=payload,
             ) from None
-        if isinstance(parsed, WireModel):
-            parsed._request_id = response.headers.get("x-request-id")
+        if isinstance(parsed, ResponseModel):
+            parsed._set_request_id(response.headers.get("x-request-id"))
         return parsed
 
     return parse

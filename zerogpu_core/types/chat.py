@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from zerogpu_core._reasoning import split_think_blocks
-from zerogpu_core.types._base import WireModel
+from zerogpu_core.types._base import ResponseModel, WireModel
 from zerogpu_core.types.usage import Usage
 
 __all__ = [
@@ -111,7 +111,7 @@ class Choice(WireModel):
     logprobs: dict[str, Any] | None = None
 
 
-class ChatCompletion(WireModel):
+class ChatCompletion(ResponseModel):
     """A ``chat.completion`` object; ``created`` or ``created_at`` may be present."""
 
     id: str = ""
@@ -188,7 +188,7 @@ class ChunkChoice(WireModel):
     logprobs: dict[str, Any] | None = None
 
 
-class ChatCompletionChunk(WireModel):
+class ChatCompletionChunk(ResponseModel):
     """A ``chat.completion.chunk`` from a stream (or a whole completion as one chunk)."""
 
     id: str = ""
