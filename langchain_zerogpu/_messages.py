@@ -198,8 +198,9 @@ def _choice_to_message(
     choice: Choice, completion: ChatCompletion, model: str, request_id: str | None
 ) -> AIMessage:
     wire = choice.message
+    answer, reasoning = wire.answer_and_reasoning()
     additional: dict[str, Any] = {}
-    if reasoning := wire.reasoning_text:
+    if reasoning:
         additional["reasoning_content"] = reasoning
     if wire.refusal:
         additional["refusal"] = wire.refusal
@@ -214,7 +215,7 @@ def _choice_to_message(
     if choice.logprobs is not None:
         metadata["logprobs"] = choice.logprobs
     return AIMessage(
-        content=wire.answer,
+        content=answer,
         additional_kwargs=additional,
         tool_calls=valid,
         invalid_tool_calls=invalid,

@@ -186,15 +186,23 @@ class ChatZeroGPU(ArgumentPolicy, BaseChatModel):
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         # The first hook LangChain calls with a per-call stop: check it before use.
         check_stop(stop, owner="ChatZeroGPU")
-        params = {**self._default_params, **kwargs}
+
+        # The four fields LangSmith reads, merged as _default_params merges them (field,
+        # model_kwargs, extra_body, then the call), without building the whole body.
+        def param(name: str) -> Any:
+            value = getattr(self, name)
+            for source in (self.model_kwargs, self.extra_body or {}):
+                value = source.get(name, value)
+            return kwargs.get(name, value)
+
         ls_params = LangSmithParams(
-            ls_provider=PROVIDER, ls_model_name=str(params["model"]), ls_model_type="chat"
+            ls_provider=PROVIDER, ls_model_name=str(param("model")), ls_model_type="chat"
         )
-        if (temperature := params.get("temperature")) is not None:
+        if (temperature := param("temperature")) is not None:
             ls_params["ls_temperature"] = temperature
-        if (max_tokens := params.get("max_tokens")) is not None:
+        if (max_tokens := param("max_tokens")) is not None:
             ls_params["ls_max_tokens"] = max_tokens
-        stops = stop or params.get("stop")
+        stops = stop or param("stop")
         if stops:
             ls_params["ls_stop"] = [stops] if isinstance(stops, str) else list(stops)
         return ls_params

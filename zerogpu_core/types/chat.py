@@ -90,16 +90,18 @@ class ChatCompletionMessage(WireModel):
     @property
     def answer(self) -> str:
         """The answer text with inline think blocks removed."""
-        return split_think_blocks(self.content or "")[0]
+        return self.answer_and_reasoning()[0]
 
     @property
     def reasoning_text(self) -> str | None:
         """The reasoning trace from whichever place the server put it, else ``None``."""
-        explicit = self.reasoning or self.reasoning_content
-        if explicit:
-            return explicit
-        inline = split_think_blocks(self.content or "")[1]
-        return inline or None
+        return self.answer_and_reasoning()[1]
+
+    def answer_and_reasoning(self) -> tuple[str, str | None]:
+        """:attr:`answer` and :attr:`reasoning_text` from one pass over the content
+        (adapters that need both call this instead of the two properties)."""
+        answer, inline = split_think_blocks(self.content or "")
+        return answer, (self.reasoning or self.reasoning_content or inline or None)
 
 
 class Choice(WireModel):
