@@ -33,7 +33,6 @@ from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
-from langchain_zerogpu._batch import batch_messages
 from langchain_zerogpu._errors import translating_errors
 from langchain_zerogpu._messages import (
     PROVIDER,
@@ -47,8 +46,6 @@ from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import check_messages, check_stop
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.structured_output import json_schema_response_format
-from zerogpu_core.tasks import BatchAPIOptions
-from zerogpu_core.tasks.chunking import estimate_tokens
 from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param, tool_names
 
 __all__ = ["ChatZeroGPU"]
@@ -181,6 +178,10 @@ class ChatZeroGPU(ArgumentPolicy, BaseChatModel):
         """
         if self.custom_get_token_ids is not None:
             return len(self.custom_get_token_ids(text))
+        # Imported here, like the Batch API below: chatting alone never loads the
+        # task helpers (zerogpu_core.tasks), the Batch runner or tqdm.
+        from zerogpu_core.tasks.chunking import estimate_tokens
+
         return estimate_tokens(text)
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
@@ -365,6 +366,9 @@ class ChatZeroGPU(ArgumentPolicy, BaseChatModel):
                 cause (a ``BatchItemError``) of each failure.
             ValueError: for a streaming request or mismatched ``per_input_kwargs``.
         """
+        from langchain_zerogpu._batch import batch_messages
+        from zerogpu_core.tasks import BatchAPIOptions
+
         bodies = self._batch_bodies(inputs, per_input_kwargs, kwargs)
         if not bodies:
             return []
@@ -404,6 +408,9 @@ class ChatZeroGPU(ArgumentPolicy, BaseChatModel):
         **kwargs: Any,
     ) -> list[AIMessage] | list[AIMessage | Exception]:
         """Async :meth:`batch_api` (polls with ``asyncio.sleep``)."""
+        from langchain_zerogpu._batch import batch_messages
+        from zerogpu_core.tasks import BatchAPIOptions
+
         bodies = self._batch_bodies(inputs, per_input_kwargs, kwargs)
         if not bodies:
             return []
