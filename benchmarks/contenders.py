@@ -13,11 +13,17 @@ from langchain_openai import ChatOpenAI
 from llama_index.core.base.llms.types import ChatMessage
 from llama_index.llms.openai_like import OpenAILike  # type: ignore[import-untyped]
 
+from benchmarks.best_possible import BareLangChainChat, BareLlamaIndexLLM
 from benchmarks.harness import Contender, Remote, Sample, timed
 from langchain_zerogpu import ChatZeroGPU
 from llama_index_zerogpu import ZeroGPU
+from zerogpu_core import ZeroGPUClient
 
 __all__ = [
+    "BEST_CHAT",
+    "BEST_LLAMA",
+    "BEST_STREAM",
+    "CORE_STREAM",
     "MODEL",
     "PROMPT",
     "Endpoint",
@@ -30,6 +36,11 @@ __all__ = [
 MODEL = "LFM2.5-1.2B-Instruct"  # the model the official chat tool uses
 PROMPT = "Say hi"
 _BODY = {"model": MODEL, "messages": [{"role": "user", "content": PROMPT}]}
+#: Names of the best-possible integrations (the framework over bare httpx).
+BEST_CHAT = "best possible: BaseChatModel over bare httpx"
+BEST_LLAMA = "best possible: LlamaIndex LLM over bare httpx"
+BEST_STREAM = "best possible: BaseChatModel.stream over bare SSE"
+CORE_STREAM = "core ZeroGPUClient.stream_chat_completion"
 
 
 class Endpoint:
@@ -73,6 +84,10 @@ def repeat(call: Callable[[], Any]) -> Callable[[int], Sample]:
     return batch
 
 
+def _best(endpoint: Endpoint) -> BareLangChainChat:
+    return BareLangChainChat(model=MODEL, base_url=endpoint.base_url, api_key=endpoint.api_key)
+
+
 def _ours(endpoint: Endpoint) -> ChatZeroGPU:
     return ChatZeroGPU(model=MODEL, base_url=endpoint.base_url, api_key=endpoint.api_key)
 
@@ -105,10 +120,11 @@ def chat_contenders(
     endpoint: Endpoint, official: Remote | None
 ) -> tuple[list[Contender], list[Contender]]:
     """(sync, async) contenders for LangChain chat ``invoke``/``ainvoke``."""
-    ours, openai = _ours(endpoint), _chat_openai(endpoint)
+    ours, openai, best = _ours(endpoint), _chat_openai(endpoint), _best(endpoint)
     post, apost = _bare(endpoint)
     sync = [
         Contender("ChatZeroGPU.invoke", repeat(lambda: ours.invoke(PROMPT))),
+        Contender(BEST_CHAT, repeat(lambda: best.invoke(PROMPT))),
         Contender("ChatOpenAI.invoke", repeat(lambda: openai.invoke(PROMPT))),
         Contender("bare httpx POST", repeat(post)),
     ]
@@ -143,10 +159,12 @@ def llama_contenders(endpoint: Endpoint) -> list[Contender]:
         is_chat_model=True,
         default_headers={"x-api-key": endpoint.api_key},
     )
+    best = BareLlamaIndexLLM(model=MODEL, base_url=endpoint.base_url, api_key=endpoint.api_key)
     messages = [ChatMessage(role="user", content=PROMPT)]
     post, _ = _bare(endpoint)
     return [
         Contender("ZeroGPU.chat", repeat(lambda: ours.chat(messages))),
+        Contender(BEST_LLAMA, repeat(lambda: best.chat(messages))),
         Contender("OpenAILike.chat", repeat(lambda: like.chat(messages))),
         Contender("bare httpx POST", repeat(post)),
     ]
@@ -177,8 +195,10 @@ def _chunk_spans(stream: Callable[[], Iterator[Any]]) -> Callable[[int], Sample]
 
 
 def stream_contenders(endpoint: Endpoint) -> list[Contender]:
-    """Streaming ``stream()``: ours, ``ChatOpenAI`` and raw SSE lines over httpx."""
-    ours, openai = _ours(endpoint), _chat_openai(endpoint)
+    """Streaming ``stream()``: ours, ``ChatOpenAI``, the core client, the best possible
+    LangChain stream and raw SSE lines over httpx."""
+    ours, openai, best = _ours(endpoint), _chat_openai(endpoint), _best(endpoint)
+    core = ZeroGPUClient(base_url=endpoint.base_url, api_key=endpoint.api_key)
     http = httpx.Client()
     url = f"{endpoint.base_url}/chat/completions"
     body = {**_BODY, "stream": True, "stream_options": {"include_usage": True}}
@@ -192,5 +212,7 @@ def stream_contenders(endpoint: Endpoint) -> list[Contender]:
     return [
         Contender("ChatZeroGPU.stream", _chunk_spans(lambda: ours.stream(PROMPT))),
         Contender("ChatOpenAI.stream", _chunk_spans(lambda: openai.stream(PROMPT))),
+        Contender(BEST_STREAM, _chunk_spans(lambda: best.stream(PROMPT))),
+        Contender(CORE_STREAM, _chunk_spans(lambda: core.stream_chat_completion(body))),
         Contender("bare httpx SSE lines", _chunk_spans(bare)),
     ]

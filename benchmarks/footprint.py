@@ -17,13 +17,16 @@ from collections.abc import Sequence
 
 __all__ = ["import_times", "peak_memory"]
 
-_IMPORT = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+_IMPORT = "import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
 
 
 def import_times(
     interpreters: dict[str, tuple[str, str]], *, rounds: int, seed: int = 0
 ) -> dict[str, float]:
-    """Median import seconds per label; values are ``(python, module)``, interleaved."""
+    """Median import seconds per label; values are ``(python, module)``, interleaved.
+
+    ``module`` may also be a whole statement (``from x import Y``).
+    """
     samples: dict[str, list[float]] = {label: [] for label in interpreters}
     order = list(interpreters)
     shuffle = random.Random(seed)
@@ -31,10 +34,11 @@ def import_times(
         shuffle.shuffle(order)
         for label in order:
             python, module = interpreters[label]
+            statement = module if module.startswith(("import ", "from ")) else f"import {module}"
             # -I: no user site or PYTHONPATH; cwd / is outside the repository so the
             # official venv cannot pick up our same-named package.
             out = subprocess.run(
-                [python, "-I", "-c", _IMPORT.format(module=module)],
+                [python, "-I", "-c", _IMPORT.format(statement=statement)],
                 check=True,
                 capture_output=True,
                 text=True,

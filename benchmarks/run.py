@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks import footprint, report
+from benchmarks import footprint, goals, report
 from benchmarks.contenders import (
     Endpoint,
     chat_contenders,
@@ -49,6 +49,8 @@ class Plan:
     transform_rounds: int = 3
     import_rounds: int = 4
     memory_documents: int = 10_000
+    embed_texts: int = 5000
+    embed_rounds: int = 3
 
 
 QUICK = Plan(
@@ -59,6 +61,8 @@ QUICK = Plan(
     transform_rounds=1,
     import_rounds=2,
     memory_documents=500,
+    embed_texts=640,
+    embed_rounds=1,
 )
 
 
@@ -178,6 +182,8 @@ def chat_section(plan: Plan, endpoint: Endpoint, official: Remote | None, result
         ),
     ):
         stats = interleave(contenders, rounds=plan.call_rounds, n=plan.calls)
+        if ours == "ChatZeroGPU.invoke":
+            results.targets.append(goals.call_goal(stats, ours))
         if not results.add_calls(title, stats, ours, rival, floor, _call_note(plan)):
             chat = next(c for c in contenders if c.name == ours)
             path = _profile(
@@ -191,6 +197,7 @@ def chat_section(plan: Plan, endpoint: Endpoint, official: Remote | None, result
 def llama_section(plan: Plan, endpoint: Endpoint, results: Results) -> None:
     """Section 2: LlamaIndex chat per-call overhead."""
     stats = interleave(llama_contenders(endpoint), rounds=plan.call_rounds, n=plan.calls)
+    results.targets.append(goals.call_goal(stats, "ZeroGPU.chat"))
     results.add_calls(
         "LlamaIndex chat, sync",
         stats,
@@ -225,6 +232,7 @@ def stream_section(plan: Plan, endpoint: Endpoint, results: Results) -> None:
             ]
         )
     results.tables.append(table)
+    results.targets += goals.stream_goals(stats)
     ours = stats["ChatZeroGPU.stream"]
     results.targets.append(
         report.Target(
@@ -233,6 +241,15 @@ def stream_section(plan: Plan, endpoint: Endpoint, results: Results) -> None:
             ours.wall <= rival.wall,
         )
     )
+
+
+def embedding_section(plan: Plan, endpoint: Endpoint, results: Results) -> None:
+    """Section 3b: embedding throughput when the server is the bottleneck."""
+    table, targets = goals.embedding_section(
+        endpoint, texts=plan.embed_texts, rounds=plan.embed_rounds, latency=LATENCY
+    )
+    results.tables.append(table)
+    results.targets += targets
 
 
 def _with_server_cpu(
@@ -337,9 +354,13 @@ def footprint_section(
         "llama_index_zerogpu": (sys.executable, "llama_index_zerogpu"),
         "llama_index.llms.openai_like": (sys.executable, "llama_index.llms.openai_like"),
     }
+    for ours, floor in goals.IMPORT_FLOORS.items():
+        labels[ours] = (sys.executable, ours)
+        labels[floor] = (sys.executable, floor)
     if official_python:
         labels["official langchain_zerogpu"] = (official_python, "langchain_zerogpu")
     times = footprint.import_times(labels, rounds=plan.import_rounds)
+    results.targets += goals.import_goals(times)
     table = report.Table(
         "Import time (fresh interpreter)",
         ["Module", "Import ms", "x langchain_openai"],
@@ -423,6 +444,7 @@ def main(argv: list[str] | None = None) -> None:
         ("chat", 0.0, lambda: chat_section(plan, endpoint, official, results)),
         ("llama", 0.0, lambda: llama_section(plan, endpoint, results)),
         ("stream", 0.0, lambda: stream_section(plan, endpoint, results)),
+        ("embeddings", LATENCY, lambda: embedding_section(plan, endpoint, results)),
         (
             "transformers",
             LATENCY,

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from langchain_core import exceptions as lc
 
 import zerogpu_core as core
-from zerogpu_core import tasks as core_tasks
+from zerogpu_core._exceptions import TaskOutputError as CoreTaskOutputError
 
 __all__ = [
     "APIConnectionError",
@@ -150,7 +150,7 @@ class InvalidHeaderError(core.InvalidHeaderError, lc.ModelInvalidRequestError, Z
     """A configured header cannot be sent; nothing was."""
 
 
-class TaskOutputError(core_tasks.TaskOutputError, lc.ModelAPIError, ZeroGPUError):
+class TaskOutputError(CoreTaskOutputError, lc.ModelAPIError, ZeroGPUError):
     """A task model answered with output that cannot be used (not JSON, no verdict)."""
 
 
@@ -175,7 +175,7 @@ _MIRRORS: dict[type[core.ZeroGPUError], type[core.ZeroGPUError]] = {
     core.MissingAPIKeyError: MissingAPIKeyError,
     core.InvalidAPIKeyError: InvalidAPIKeyError,
     core.InvalidHeaderError: InvalidHeaderError,
-    core_tasks.TaskOutputError: TaskOutputError,
+    CoreTaskOutputError: TaskOutputError,
 }
 
 

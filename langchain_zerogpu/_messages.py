@@ -198,8 +198,9 @@ def _choice_to_message(
     choice: Choice, completion: ChatCompletion, model: str, request_id: str | None
 ) -> AIMessage:
     wire = choice.message
+    answer, reasoning = wire.answer_and_reasoning()
     additional: dict[str, Any] = {}
-    if reasoning := wire.reasoning_text:
+    if reasoning:
         additional["reasoning_content"] = reasoning
     if wire.refusal:
         additional["refusal"] = wire.refusal
@@ -214,7 +215,7 @@ def _choice_to_message(
     if choice.logprobs is not None:
         metadata["logprobs"] = choice.logprobs
     return AIMessage(
-        content=wire.answer,
+        content=answer,
         additional_kwargs=additional,
         tool_calls=valid,
         invalid_tool_calls=invalid,
@@ -289,18 +290,20 @@ class ChunkBuilder:
         choice = chunk.choices[0]
         self._finish_reason = choice.finish_reason or self._finish_reason
         answer, reasoning = self._splitter.feed(choice.delta)
-        calls = [
-            tool_call_chunk(
-                name=d.function.name if d.function else None,
-                args=d.function.arguments if d.function else None,
-                id=d.id,
-                index=d.index,
-            )
-            for d in choice.delta.tool_calls
-        ]
-        if not (answer or reasoning or calls):
+        if choice.delta.tool_calls:
+            calls = [
+                tool_call_chunk(
+                    name=d.function.name if d.function else None,
+                    args=d.function.arguments if d.function else None,
+                    id=d.id,
+                    index=d.index,
+                )
+                for d in choice.delta.tool_calls
+            ]
+            return self._chunk(answer, reasoning, tool_call_chunks=calls)
+        if not (answer or reasoning):
             return None
-        return self._chunk(answer, reasoning, tool_call_chunks=calls)
+        return self._chunk(answer, reasoning)
 
     def finish(self) -> ChatGenerationChunk:
         """The closing chunk: held-back text, usage and response metadata."""
@@ -321,12 +324,14 @@ class ChunkBuilder:
         )
 
     def _chunk(self, answer: str, reasoning: str, **fields: Any) -> ChatGenerationChunk:
+        # Only fields that differ from the defaults are passed: each keyword costs
+        # pydantic validation, and this runs once per streamed token.
         fields.setdefault("response_metadata", {"model_provider": PROVIDER})
-        additional = {"reasoning_content": reasoning} if reasoning else {}
-        message = AIMessageChunk(
-            content=answer, additional_kwargs=additional, id=self._id or None, **fields
-        )
-        return ChatGenerationChunk(message=message)
+        if reasoning:
+            fields["additional_kwargs"] = {"reasoning_content": reasoning}
+        if self._id:
+            fields["id"] = self._id
+        return ChatGenerationChunk(message=AIMessageChunk(content=answer, **fields))
 
 
 def content_blocks(message: AIMessage) -> list[types.ContentBlock]:

@@ -31,7 +31,6 @@ from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import Field, model_validator
 from typing_extensions import Self
 
-from langchain_zerogpu._batch import batch_messages
 from langchain_zerogpu._connection import LangChainConnection
 from langchain_zerogpu._errors import translating_errors
 from langchain_zerogpu._messages import (
@@ -45,8 +44,6 @@ from zerogpu_core import catalog
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import check_messages, check_stop
 from zerogpu_core.structured_output import json_schema_response_format
-from zerogpu_core.tasks import BatchAPIOptions
-from zerogpu_core.tasks.chunking import estimate_tokens
 from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param, tool_names
 
 __all__ = ["ChatZeroGPU"]
@@ -152,20 +149,32 @@ class ChatZeroGPU(ArgumentPolicy, LangChainConnection, BaseChatModel):
         """
         if self.custom_get_token_ids is not None:
             return len(self.custom_get_token_ids(text))
+        # Imported here, like the Batch API below: chatting alone never loads the
+        # task helpers (zerogpu_core.tasks), the Batch runner or tqdm.
+        from zerogpu_core.tasks.chunking import estimate_tokens
+
         return estimate_tokens(text)
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         # The first hook LangChain calls with a per-call stop: check it before use.
         check_stop(stop, owner="ChatZeroGPU")
-        params = {**self._default_params, **kwargs}
+
+        # The four fields LangSmith reads, merged as _default_params merges them (field,
+        # model_kwargs, extra_body, then the call), without building the whole body.
+        def param(name: str) -> Any:
+            value = getattr(self, name)
+            for source in (self.model_kwargs, self.extra_body or {}):
+                value = source.get(name, value)
+            return kwargs.get(name, value)
+
         ls_params = LangSmithParams(
-            ls_provider=PROVIDER, ls_model_name=str(params["model"]), ls_model_type="chat"
+            ls_provider=PROVIDER, ls_model_name=str(param("model")), ls_model_type="chat"
         )
-        if (temperature := params.get("temperature")) is not None:
+        if (temperature := param("temperature")) is not None:
             ls_params["ls_temperature"] = temperature
-        if (max_tokens := params.get("max_tokens")) is not None:
+        if (max_tokens := param("max_tokens")) is not None:
             ls_params["ls_max_tokens"] = max_tokens
-        stops = stop or params.get("stop")
+        stops = stop or param("stop")
         if stops:
             ls_params["ls_stop"] = [stops] if isinstance(stops, str) else list(stops)
         return ls_params
@@ -328,6 +337,9 @@ class ChatZeroGPU(ArgumentPolicy, LangChainConnection, BaseChatModel):
                 cause (a ``BatchItemError``) of each failure.
             ValueError: for a streaming request or mismatched ``per_input_kwargs``.
         """
+        from langchain_zerogpu._batch import batch_messages
+        from zerogpu_core.tasks import BatchAPIOptions
+
         bodies = self._batch_bodies(inputs, per_input_kwargs, kwargs)
         if not bodies:
             return []
@@ -367,6 +379,9 @@ class ChatZeroGPU(ArgumentPolicy, LangChainConnection, BaseChatModel):
         **kwargs: Any,
     ) -> list[AIMessage] | list[AIMessage | Exception]:
         """Async :meth:`batch_api` (polls with ``asyncio.sleep``)."""
+        from langchain_zerogpu._batch import batch_messages
+        from zerogpu_core.tasks import BatchAPIOptions
+
         bodies = self._batch_bodies(inputs, per_input_kwargs, kwargs)
         if not bodies:
             return []

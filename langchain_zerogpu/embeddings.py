@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from langchain_core.embeddings import Embeddings
@@ -14,6 +13,12 @@ from langchain_zerogpu._errors import translating_errors
 from zerogpu_core import catalog
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import require_texts
+from zerogpu_core.embedding_batches import (
+    DEFAULT_EMBEDDING_BATCH_SIZE,
+    DEFAULT_EMBEDDING_CONCURRENCY,
+    aembed_texts,
+    embed_texts,
+)
 
 __all__ = ["ZeroGPUEmbeddings"]
 
@@ -27,36 +32,37 @@ class ZeroGPUEmbeddings(ArgumentPolicy, LangChainConnection, Embeddings):
         >>> len(embeddings.embed_query("hello"))  # doctest: +SKIP
         384
 
-    ``model_name``, ``openai_api_base``/``api_base`` and ``chunk_size`` (for
-    ``batch_size``) are accepted as in ``OpenAIEmbeddings``; any other unknown
-    argument is an error.
+    Texts go ``batch_size`` per request, up to ``max_concurrency`` requests at
+    once; vectors come back in input order. ``model_name``,
+    ``openai_api_base``/``api_base`` and ``chunk_size`` (for ``batch_size``) are
+    accepted as in ``OpenAIEmbeddings``; any other unknown argument is an error.
     """
 
     _argument_aliases: ClassVar[dict[str, str]] = {"chunk_size": "batch_size"}
 
     model: str = catalog.DEFAULT_EMBEDDING_MODEL
     """An embedding model id from the catalog."""
-    batch_size: int = Field(default=64, ge=1)
+    batch_size: int = Field(default=DEFAULT_EMBEDDING_BATCH_SIZE, ge=1)
     """Texts sent per request; longer lists are split and the results joined in order."""
+    max_concurrency: int = Field(default=DEFAULT_EMBEDDING_CONCURRENCY, ge=1)
+    """Requests in flight at once when a call needs several (threads for sync calls)."""
 
     @model_validator(mode="after")
     def _validate(self) -> Self:
         catalog.check_model(self.model, "embeddings", owner="ZeroGPUEmbeddings")
         return self
 
-    def _batches(self, texts: list[str]) -> Iterator[list[str]]:
-        for start in range(0, len(texts), self.batch_size):
-            yield texts[start : start + self.batch_size]
-
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """One vector per text, in input order (an empty list gives an empty list)."""
         texts = _texts(texts, "embed_documents")
-        vectors: list[list[float]] = []
         with translating_errors():
-            for batch in self._batches(texts):
-                response = self._clients().sync.create_embeddings(model=self.model, input=batch)
-                vectors.extend(response.vectors(expected=len(batch)))
-        return vectors
+            return embed_texts(
+                self._clients().sync,
+                self.model,
+                texts,
+                batch_size=self.batch_size,
+                max_concurrency=self.max_concurrency,
+            )
 
     def embed_query(self, text: str) -> list[float]:
         """The vector of one text."""
@@ -65,16 +71,14 @@ class ZeroGPUEmbeddings(ArgumentPolicy, LangChainConnection, Embeddings):
     async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
         """Async :meth:`embed_documents` (native, not a thread)."""
         texts = _texts(texts, "aembed_documents")
-        vectors: list[list[float]] = []
         with translating_errors():
-            for batch in self._batches(texts):
-                response = (
-                    await self._clients()
-                    .async_client()
-                    .create_embeddings(model=self.model, input=batch)
-                )
-                vectors.extend(response.vectors(expected=len(batch)))
-        return vectors
+            return await aembed_texts(
+                self._clients().async_client(),
+                self.model,
+                texts,
+                batch_size=self.batch_size,
+                max_concurrency=self.max_concurrency,
+            )
 
     async def aembed_query(self, text: str) -> list[float]:
         """Async :meth:`embed_query`."""

@@ -1,11 +1,28 @@
-"""LlamaIndex integration for ZeroGPU."""
+"""LlamaIndex integration for ZeroGPU.
+
+Names are imported on first use (PEP 562), so a program that only chats does not
+load the embeddings, the task helpers or the transformations.
+"""
+
+from typing import TYPE_CHECKING, Any
 
 from llama_index_zerogpu import _requires  # noqa: F401  (must run first)
-from llama_index_zerogpu.embeddings import ZeroGPUEmbedding
-from llama_index_zerogpu.extractors import ZeroGPUIABExtractor
-from llama_index_zerogpu.llms import ZeroGPU
-from llama_index_zerogpu.postprocessors import ZeroGPUPIINodePostprocessor
-from llama_index_zerogpu.transformations import ZeroGPUPIIRedactor
+
+if TYPE_CHECKING:
+    from llama_index_zerogpu.embeddings import ZeroGPUEmbedding
+    from llama_index_zerogpu.extractors import ZeroGPUIABExtractor
+    from llama_index_zerogpu.llms import ZeroGPU
+    from llama_index_zerogpu.postprocessors import ZeroGPUPIINodePostprocessor
+    from llama_index_zerogpu.transformations import ZeroGPUPIIRedactor
+
+#: Public name -> the module that defines it.
+_EXPORTS = {
+    "ZeroGPU": "llama_index_zerogpu.llms",
+    "ZeroGPUEmbedding": "llama_index_zerogpu.embeddings",
+    "ZeroGPUIABExtractor": "llama_index_zerogpu.extractors",
+    "ZeroGPUPIINodePostprocessor": "llama_index_zerogpu.postprocessors",
+    "ZeroGPUPIIRedactor": "llama_index_zerogpu.transformations",
+}
 
 __all__ = [
     "ZeroGPU",
@@ -14,3 +31,18 @@ __all__ = [
     "ZeroGPUPIINodePostprocessor",
     "ZeroGPUPIIRedactor",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'llama_index_zerogpu' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

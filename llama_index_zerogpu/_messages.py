@@ -155,12 +155,12 @@ def message_from_parts(
 def completion_to_chat_response(completion: ChatCompletion) -> ChatResponse:
     """A whole completion as a ``ChatResponse``; reasoning never enters the answer text."""
     message = completion.message
-    reasoning = message.reasoning_text
+    answer, reasoning = message.answer_and_reasoning()
     extra: dict[str, Any] = usage_kwargs(completion.usage)
     if reasoning:
         extra["reasoning_content"] = reasoning
     return ChatResponse(
-        message=message_from_parts(message.answer, reasoning, message.tool_calls),
+        message=message_from_parts(answer, reasoning, message.tool_calls),
         raw=completion.model_dump(exclude_unset=True),
         additional_kwargs=extra,
     )

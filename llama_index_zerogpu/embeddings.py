@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
+import llama_index.core.instrumentation as instrument
 from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.bridge.pydantic import Field, field_validator
+from llama_index.core.callbacks.schema import CBEventType, EventPayload
+from llama_index.core.instrumentation.events.embedding import (
+    EmbeddingEndEvent,
+    EmbeddingStartEvent,
+)
 from llama_index.core.schema import BaseNode, MetadataMode
 
 from zerogpu_core import catalog
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import require_texts
 from zerogpu_core.client_cache import ZeroGPUConnection
+from zerogpu_core.embedding_batches import (
+    DEFAULT_EMBEDDING_BATCH_SIZE,
+    DEFAULT_EMBEDDING_CONCURRENCY,
+    aembed_batch,
+    arun_batches,
+    embed_batch,
+    run_batches,
+)
 
 __all__ = ["ZeroGPUEmbedding"]
+
+# Re-exported without __all__ by llama-index-core, as its own modules use it.
+dispatcher = instrument.get_dispatcher(__name__)  # type: ignore[attr-defined]
 
 
 class ZeroGPUEmbedding(ArgumentPolicy, ZeroGPUConnection, BaseEmbedding):
@@ -26,15 +44,24 @@ class ZeroGPUEmbedding(ArgumentPolicy, ZeroGPUConnection, BaseEmbedding):
         >>> len(embed.get_text_embedding("hello"))  # doctest: +SKIP
         384
 
-    Each batch of ``embed_batch_size`` texts is one request; vectors come back in
-    input order. ``model`` and ``api_base`` are accepted as synonyms; any other
-    unknown argument is an error. Guide: ``docs/llama_index/embeddings.md``.
+    Each batch of ``embed_batch_size`` texts is one request, and up to
+    ``num_workers`` requests are in flight at once, sync or async; vectors come
+    back in input order. ``model``, ``api_base`` and ``max_concurrency`` (for
+    ``num_workers``) are accepted as synonyms; any other unknown argument is an
+    error. Guide: ``docs/llama_index/embeddings.md``.
     """
 
     _ignored_arguments: ClassVar[frozenset[str]] = frozenset({"class_name"})
+    _argument_aliases: ClassVar[dict[str, str]] = {"max_concurrency": "num_workers"}
 
     model_name: str = Field(
         default=catalog.DEFAULT_EMBEDDING_MODEL, description="ZeroGPU embedding model id."
+    )
+    embed_batch_size: int = Field(
+        default=DEFAULT_EMBEDDING_BATCH_SIZE, gt=0, le=2048, description="Texts per request."
+    )
+    num_workers: int = Field(
+        default=DEFAULT_EMBEDDING_CONCURRENCY, ge=1, description="Requests in flight at once."
     )
 
     @field_validator("model_name")
@@ -57,6 +84,74 @@ class ZeroGPUEmbedding(ArgumentPolicy, ZeroGPUConnection, BaseEmbedding):
         _check_nodes(nodes)
         return await super().acall(nodes, **kwargs)
 
+    @dispatcher.span
+    def get_text_embedding_batch(
+        self, texts: list[str], show_progress: bool = False, **kwargs: Any
+    ) -> list[Embedding]:
+        """One vector per text, in input order: ``embed_batch_size`` texts per
+        request, up to ``num_workers`` requests at once."""
+        texts = require_texts(texts, owner="ZeroGPUEmbedding", argument="texts")
+        payload = self.to_payload()
+        with _progress(len(texts), show_progress) as bar:
+
+            def one(batch: list[str]) -> list[Embedding]:
+                with self._batch_events(payload, batch) as done:
+                    if self.rate_limiter is not None:
+                        self.rate_limiter.acquire()
+                    vectors = self._embed_maybe_cached(batch)
+                    done(vectors)
+                bar.update(len(batch))
+                return vectors
+
+            return run_batches(
+                texts, one, batch_size=self.embed_batch_size, max_concurrency=self.num_workers
+            )
+
+    @dispatcher.span
+    async def aget_text_embedding_batch(
+        self, texts: list[str], show_progress: bool = False, **kwargs: Any
+    ) -> list[Embedding]:
+        """Async :meth:`get_text_embedding_batch` (native, at most ``num_workers``
+        requests in flight)."""
+        texts = require_texts(texts, owner="ZeroGPUEmbedding", argument="texts")
+        payload = self.to_payload()
+        with _progress(len(texts), show_progress) as bar:
+
+            async def one(batch: list[str]) -> list[Embedding]:
+                with self._batch_events(payload, batch) as done:
+                    if self.rate_limiter is not None:
+                        await self.rate_limiter.async_acquire()
+                    if self.embeddings_cache is not None:
+                        vectors = await self._aget_text_embeddings_cached(batch)
+                    else:
+                        vectors = await self._aget_text_embeddings(batch)
+                    done(vectors)
+                bar.update(len(batch))
+                return vectors
+
+            return await arun_batches(
+                texts, one, batch_size=self.embed_batch_size, max_concurrency=self.num_workers
+            )
+
+    def _embed_maybe_cached(self, batch: list[str]) -> list[Embedding]:
+        if self.embeddings_cache is not None:
+            return self._get_text_embeddings_cached(batch)
+        return self._get_text_embeddings(batch)
+
+    @contextmanager
+    def _batch_events(
+        self, payload: dict[str, Any], batch: list[str]
+    ) -> Iterator[Callable[[list[Embedding]], None]]:
+        """LlamaIndex's per-batch instrumentation (start/end events, callbacks)."""
+        dispatcher.event(EmbeddingStartEvent(model_dict=payload))
+        result: list[list[Embedding]] = []
+        with self.callback_manager.event(
+            CBEventType.EMBEDDING, payload={EventPayload.SERIALIZED: payload}
+        ) as event:
+            yield result.append
+            event.on_end(payload={EventPayload.CHUNKS: batch, EventPayload.EMBEDDINGS: result[0]})
+        dispatcher.event(EmbeddingEndEvent(chunks=batch, embeddings=result[0]))
+
     def _get_query_embedding(self, query: str) -> Embedding:
         return self._get_text_embeddings([query])[0]
 
@@ -64,9 +159,9 @@ class ZeroGPUEmbedding(ArgumentPolicy, ZeroGPUConnection, BaseEmbedding):
         return self._get_text_embeddings([text])[0]
 
     def _get_text_embeddings(self, texts: list[str]) -> list[Embedding]:
+        # One request: the batching is done by get_text_embedding_batch.
         texts = require_texts(texts, owner="ZeroGPUEmbedding", argument="texts")
-        response = self._clients().sync.create_embeddings(model=self.model_name, input=texts)
-        return response.vectors(expected=len(texts))
+        return embed_batch(self._clients().sync, self.model_name, texts)
 
     async def _aget_query_embedding(self, query: str) -> Embedding:
         return (await self._aget_text_embeddings([query]))[0]
@@ -76,9 +171,24 @@ class ZeroGPUEmbedding(ArgumentPolicy, ZeroGPUConnection, BaseEmbedding):
 
     async def _aget_text_embeddings(self, texts: list[str]) -> list[Embedding]:
         texts = require_texts(texts, owner="ZeroGPUEmbedding", argument="texts")
-        client = self._clients().async_client()
-        response = await client.create_embeddings(model=self.model_name, input=texts)
-        return response.vectors(expected=len(texts))
+        return await aembed_batch(self._clients().async_client(), self.model_name, texts)
+
+
+@contextmanager
+def _progress(total: int, show: bool) -> Iterator[Any]:
+    """A tqdm bar over texts when ``show``, else a stand-in that ignores updates."""
+    if not show:
+        yield _NoBar()
+        return
+    from tqdm.auto import tqdm
+
+    with tqdm(total=total, desc="Generating embeddings") as bar:
+        yield bar
+
+
+class _NoBar:
+    def update(self, count: int) -> None:
+        """Ignore the update."""
 
 
 def _check_nodes(nodes: Sequence[BaseNode]) -> None:

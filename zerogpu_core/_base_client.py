@@ -39,7 +39,7 @@ from zerogpu_core._settings import (
 )
 from zerogpu_core._urls import DEFAULT_BASE_URL, resolve_base_url
 from zerogpu_core._version import __version__
-from zerogpu_core.types._base import WireModel
+from zerogpu_core.types._base import ResponseModel
 
 if TYPE_CHECKING:
     # typing.Unpack is 3.11+; only the type checker needs it.
@@ -50,6 +50,7 @@ __all__ = ["DEFAULT_BASE_URL", "ClientSettings", "RequestSpec"]
 logger = logging.getLogger("zerogpu_core")
 
 T = TypeVar("T")
+R = TypeVar("R", bound=ResponseModel)
 
 
 def _env(name: str) -> str | None:
@@ -141,36 +142,43 @@ class RequestSpec(Generic[T]):
     idempotent: bool = True
 
 
-def parse_json(model: Callable[[Any], T]) -> Callable[[httpx.Response], T]:
-    """A parser that validates a JSON body with ``model`` (e.g. ``Model.model_validate``)."""
+def parse_json(model: type[R]) -> Callable[[httpx.Response], R]:
+    """A parser that validates a JSON body as ``model`` and records its request id."""
 
-    def parse(response: httpx.Response) -> T:
+    def parse(response: httpx.Response) -> R:
+        request_id = response.headers.get("x-request-id")
         try:
-            payload = response.json()
-        except ValueError:
-            raise APIResponseValidationError(
-                f"Expected a JSON body from {response.request.url.path}, got "
-                f"{len(response.content)} bytes of "
-                f"{response.headers.get('content-type', 'unknown type')}",
-                status_code=response.status_code,
-                request_id=response.headers.get("x-request-id"),
-                body=response.text,
-            ) from None
-        try:
-            parsed = model(payload)
+            # One pass from bytes to model: pydantic parses the JSON itself.
+            parsed = model.model_validate_json(response.content)
         except ValidationError as exc:
-            raise APIResponseValidationError(
-                f"Unexpected response shape from {response.request.url.path}: "
-                f"{_shape_problems(exc)}",
-                status_code=response.status_code,
-                request_id=response.headers.get("x-request-id"),
-                body=payload,
-            ) from None
-        if isinstance(parsed, WireModel):
-            parsed._request_id = response.headers.get("x-request-id")
+            raise _unparsable(response, exc, request_id) from None
+        parsed._set_request_id(request_id)
         return parsed
 
     return parse
+
+
+def _unparsable(
+    response: httpx.Response, error: ValidationError, request_id: str | None
+) -> APIResponseValidationError:
+    """The error for a body that is not JSON, or not the route's shape."""
+    try:
+        payload = response.json()
+    except ValueError:
+        return APIResponseValidationError(
+            f"Expected a JSON body from {response.request.url.path}, got "
+            f"{len(response.content)} bytes of "
+            f"{response.headers.get('content-type', 'unknown type')}",
+            status_code=response.status_code,
+            request_id=request_id,
+            body=response.text,
+        )
+    return APIResponseValidationError(
+        f"Unexpected response shape from {response.request.url.path}: {_shape_problems(error)}",
+        status_code=response.status_code,
+        request_id=request_id,
+        body=payload,
+    )
 
 
 def _shape_problems(error: ValidationError) -> str:
@@ -246,6 +254,9 @@ class _ClientBase:
     """Configuration and request building common to both clients."""
 
     settings: ClientSettings
+    _owns_http: bool
+    # The auth and default headers, built (and the key checked) at the first request.
+    _headers: dict[str, str] | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.settings.base_url!r})"
@@ -254,6 +265,22 @@ class _ClientBase:
     def base_url(self) -> str:
         """The API base URL requests are sent to."""
         return self.settings.base_url
+
+    def _request_headers(self, http: httpx.Client | httpx.AsyncClient) -> dict[str, str] | None:
+        """Headers to pass with one request; ``None`` once they are on our own pool.
+
+        ``settings.headers()`` checks the key, so the first request still fails
+        before anything is sent when it is missing or invalid. On a pool this client
+        created, the headers are then set once (httpx normalises per-request headers
+        on every call); a caller's ``http_client`` is never modified, so there they
+        go with each request.
+        """
+        if self._headers is None:
+            headers = self.settings.headers()
+            if self._owns_http:
+                http.headers.update(headers)
+            self._headers = headers  # only now: a concurrent first call must not skip them
+        return None if self._owns_http else self._headers
 
     def _build(
         self, http: httpx.Client | httpx.AsyncClient, spec: RequestSpec[Any]
@@ -265,7 +292,7 @@ class _ClientBase:
             params=spec.params,
             files=spec.files,
             data=spec.data,
-            headers=self.settings.headers(),
+            headers=self._request_headers(http),
             timeout=self.settings.timeout,
         )
 

@@ -37,6 +37,7 @@ __all__ = [
     "RateLimitError",
     "RouteNotFoundError",
     "StreamInterruptedError",
+    "TaskOutputError",
     "ZeroGPUError",
     "decode_body",
     "error_from_body",
@@ -420,3 +421,13 @@ def _not_found(response: httpx.Response, error: APIStatusError) -> APIStatusErro
         body=error.body,
         hint=found[1],
     )
+
+
+class TaskOutputError(ZeroGPUError, ValueError):
+    """A task model answered, but not with a payload this package can use.
+
+    The message describes the problem without quoting the model output, because the
+    output of a PII model can contain the very strings being redacted. Defined here,
+    not in ``zerogpu_core.tasks`` (which re-exports it), so error translation does not
+    load the task helpers.
+    """

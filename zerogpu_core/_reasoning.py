@@ -23,6 +23,8 @@ def split_think_blocks(text: str) -> tuple[str, str]:
     opening tag at the start means the answer was cut while thinking: everything after
     it is reasoning. Text without tags is returned unchanged as the answer.
     """
+    if "<" not in text:
+        return text, ""  # no tag at all: the common case, without the regex passes
     reasoning = [m.group(2).strip() for m in _BLOCK.finditer(text)]
     answer = _BLOCK.sub("", text)
     stripped = answer.lstrip()

@@ -95,7 +95,7 @@ def chat(
     return RequestSpec(
         "POST",
         "/chat/completions",
-        parse_json(ChatCompletion.model_validate),
+        parse_json(ChatCompletion),
         json=body,
         stream=stream,
     )
@@ -106,7 +106,7 @@ def responses(
 ) -> RequestSpec[Response]:
     """``POST /responses``."""
     body = _validated(ResponseRequest, _merged(request, fields)).to_body()
-    return RequestSpec("POST", "/responses", parse_json(Response.model_validate), json=body)
+    return RequestSpec("POST", "/responses", parse_json(Response), json=body)
 
 
 def embeddings(
@@ -120,9 +120,7 @@ def embeddings(
         if not isinstance(text, str) or not text:
             raise ValueError(f"embeddings input[{position}] must be a non-empty string")
     body = {"model": model, "input": texts, **extra}
-    return RequestSpec(
-        "POST", "/embeddings", parse_json(EmbeddingResponse.model_validate), json=body
-    )
+    return RequestSpec("POST", "/embeddings", parse_json(EmbeddingResponse), json=body)
 
 
 def moderations(
@@ -134,9 +132,7 @@ def moderations(
     body: dict[str, Any] = {"input": texts, **extra}
     if model:
         body["model"] = model
-    return RequestSpec(
-        "POST", "/moderations", parse_json(ModerationResponse.model_validate), json=body
-    )
+    return RequestSpec("POST", "/moderations", parse_json(ModerationResponse), json=body)
 
 
 def _file_tuple(file: FileInput, filename: str | None) -> tuple[str, Any, str]:
@@ -154,7 +150,7 @@ def file_upload(file: FileInput, purpose: str, filename: str | None) -> RequestS
     return RequestSpec(
         "POST",
         "/files",
-        parse_json(FileObject.model_validate),
+        parse_json(FileObject),
         files={"file": _file_tuple(file, filename)},
         data={"purpose": purpose},
         deadline=False,  # up to 100 MB: sending may rightly take longer than timeout
@@ -170,7 +166,7 @@ def file_list(
 ) -> RequestSpec[FileList]:
     """``GET /files``."""
     params = _query(purpose=purpose, order=order, after=after, limit=limit)
-    return RequestSpec("GET", "/files", parse_json(FileList.model_validate), params=params)
+    return RequestSpec("GET", "/files", parse_json(FileList), params=params)
 
 
 def _id(value: str, what: str) -> str:
@@ -182,7 +178,7 @@ def _id(value: str, what: str) -> str:
 def file_retrieve(file_id: str) -> RequestSpec[FileObject]:
     """``GET /files/{id}``."""
     path = f"/files/{_id(file_id, 'file_id')}"
-    return RequestSpec("GET", path, parse_json(FileObject.model_validate))
+    return RequestSpec("GET", path, parse_json(FileObject))
 
 
 def file_content(file_id: str) -> RequestSpec[bytes]:
@@ -193,7 +189,7 @@ def file_content(file_id: str) -> RequestSpec[bytes]:
 def file_delete(file_id: str) -> RequestSpec[FileDeleted]:
     """``DELETE /files/{id}`` (soft delete)."""
     path = f"/files/{_id(file_id, 'file_id')}"
-    return RequestSpec("DELETE", path, parse_json(FileDeleted.model_validate))
+    return RequestSpec("DELETE", path, parse_json(FileDeleted))
 
 
 def batch_create(
@@ -210,24 +206,22 @@ def batch_create(
     }
     if metadata is not None:
         body["metadata"] = dict(metadata)
-    return RequestSpec(
-        "POST", "/batches", parse_json(Batch.model_validate), json=body, idempotent=False
-    )
+    return RequestSpec("POST", "/batches", parse_json(Batch), json=body, idempotent=False)
 
 
 def batch_retrieve(batch_id: str) -> RequestSpec[Batch]:
     """``GET /batches/{id}``."""
     path = f"/batches/{_id(batch_id, 'batch_id')}"
-    return RequestSpec("GET", path, parse_json(Batch.model_validate))
+    return RequestSpec("GET", path, parse_json(Batch))
 
 
 def batch_list(limit: int | None, after: str | None) -> RequestSpec[BatchList]:
     """``GET /batches``."""
     params = _query(limit=limit, after=after)
-    return RequestSpec("GET", "/batches", parse_json(BatchList.model_validate), params=params)
+    return RequestSpec("GET", "/batches", parse_json(BatchList), params=params)
 
 
 def batch_cancel(batch_id: str) -> RequestSpec[Batch]:
     """``POST /batches/{id}/cancel``; a 409 (already terminal) is not retried."""
     path = f"/batches/{_id(batch_id, 'batch_id')}/cancel"
-    return RequestSpec("POST", path, parse_json(Batch.model_validate), retry_conflict=False)
+    return RequestSpec("POST", path, parse_json(Batch), retry_conflict=False)

@@ -22,6 +22,7 @@ from zerogpu_core._base_client import _shape_problems
 from zerogpu_core._exceptions import (
     APIResponseValidationError,
     StreamInterruptedError,
+    ZeroGPUError,
     error_from_body,
 )
 from zerogpu_core.types.chat import (
@@ -124,47 +125,68 @@ class _Decoder:
         self.response = response
         self.done = False
         self.received = 0
+        # Read once: the header lookup is not free and every chunk carries the id.
+        self.request_id = response.headers.get("x-request-id")
         self._indexers: dict[int, _ToolIndexer] = {}
 
     def event(self, data: str) -> ChatCompletionChunk | None:
         """Decode one SSE ``data`` field; ``None`` for keep-alives and ``[DONE]``."""
-        if data.strip() == _DONE:
+        text = data.strip()
+        if text == _DONE:
             self.done = True
             return None
-        if not data.strip():
+        if not text:
             return None
         try:
-            payload = json.loads(data)
-        except json.JSONDecodeError:
-            raise APIResponseValidationError(
-                f"Stream event {self.received + 1} is not JSON ({len(data)} characters)",
-                status_code=self.response.status_code,
-                request_id=self.response.headers.get("x-request-id"),
-                body=data,
-            ) from None
-        if isinstance(payload, dict) and "error" in payload and "choices" not in payload:
+            # One pass from text to model: pydantic parses the JSON itself.
+            chunk = ChatCompletionChunk.model_validate_json(text)
+        except ValidationError as exc:
+            raise self._invalid(text, exc) from None
+        if (
+            "choices" not in chunk.model_fields_set
+            and chunk.model_extra
+            and "error" in chunk.model_extra
+        ):
             raise error_from_body(
                 self.response.status_code if self.response.status_code >= 400 else 500,
-                payload,
-                request_id=self.response.headers.get("x-request-id"),
+                json.loads(text),
+                request_id=self.request_id,
             )
-        try:
-            chunk = ChatCompletionChunk.model_validate(payload)
-        except ValidationError as exc:
-            raise APIResponseValidationError(
-                f"Stream event {self.received + 1} is not a chat completion chunk: "
-                f"{_shape_problems(exc)}",
-                status_code=self.response.status_code,
-                request_id=self.response.headers.get("x-request-id"),
-                body=payload,
-            ) from None
-        chunk._request_id = self.response.headers.get("x-request-id")
+        if self.request_id is not None:
+            chunk._set_request_id(self.request_id)
         for choice in chunk.choices:
-            indexer = self._indexers.setdefault(choice.index, _ToolIndexer())
-            for delta in choice.delta.tool_calls:
-                indexer.assign(delta)
+            if choice.delta.tool_calls:
+                indexer = self._indexers.setdefault(choice.index, _ToolIndexer())
+                for delta in choice.delta.tool_calls:
+                    indexer.assign(delta)
         self.received += 1
         return chunk
+
+    def _invalid(self, text: str, exc: ValidationError) -> ZeroGPUError:
+        """The error for an event that is not JSON, not a chunk, or an error body."""
+        try:
+            payload = json.loads(text)
+        except json.JSONDecodeError:
+            return APIResponseValidationError(
+                f"Stream event {self.received + 1} is not JSON ({len(text)} characters)",
+                status_code=self.response.status_code,
+                request_id=self.request_id,
+                body=text,
+            )
+        if isinstance(payload, dict) and "error" in payload and "choices" not in payload:
+            return self._error(payload)
+        return APIResponseValidationError(
+            f"Stream event {self.received + 1} is not a chat completion chunk: "
+            f"{_shape_problems(exc)}",
+            status_code=self.response.status_code,
+            request_id=self.request_id,
+            body=payload,
+        )
+
+    def _error(self, payload: dict[str, Any]) -> ZeroGPUError:
+        """The typed error for an ``{"error": ...}`` event in the stream."""
+        status = self.response.status_code if self.response.status_code >= 400 else 500
+        return error_from_body(status, payload, request_id=self.request_id)
 
     def whole(self) -> ChatCompletionChunk:
         """The JSON-fallback chunk from a non-SSE response body."""
@@ -181,13 +203,12 @@ class _Decoder:
                 body=self.response.text,
             ) from None
         chunk = completion_to_chunk(completion)
-        chunk._request_id = self.response.headers.get("x-request-id")
+        chunk._set_request_id(self.request_id)
         return chunk
 
     def interrupted(self, cause: BaseException | None = None) -> StreamInterruptedError:
         reason = f" ({type(cause).__name__}: {cause})" if cause else ""
-        request_id = self.response.headers.get("x-request-id")
-        suffix = f" Request id: {request_id}." if request_id else ""
+        suffix = f" Request id: {self.request_id}." if self.request_id else ""
         return StreamInterruptedError(
             f"The ZeroGPU stream ended after {self.received} chunk(s) without the final "
             f"[DONE] marker{reason}; the answer is incomplete and was discarded.{suffix}"
@@ -321,5 +342,5 @@ class StreamAccumulator:
             choices=choices,
             usage=self.usage,
         )
-        completion._request_id = self.request_id
+        completion._set_request_id(self.request_id)
         return completion

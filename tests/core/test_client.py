@@ -362,3 +362,32 @@ def test_malformed_replies_are_reported_without_quoting_the_body() -> None:
             client.chat_completion(model="m", messages=MESSAGES)
         assert pii not in str(info.value)
         assert pii in json.dumps(info.value.body)
+
+
+def test_auth_headers_on_every_request_set_once_on_our_own_pool_only() -> None:
+    script = Script(json_response(200, COMPLETION))
+    theirs = httpx.Client(transport=httpx.MockTransport(script))
+    before = dict(theirs.headers)
+    client = ZeroGPUClient(api_key=SECRET, base_url="https://example.test/v1", http_client=theirs)
+    ours = ZeroGPUClient(api_key=SECRET, base_url="https://example.test/v1")
+    ours._http = httpx.Client(transport=httpx.MockTransport(script))  # still ours to configure
+    for one in (client, ours, client, ours):
+        one.chat_completion(model="gpt-oss-120b", messages=MESSAGES)
+    assert [r.headers["x-api-key"] for r in script.requests] == [SECRET] * 4
+    assert {r.headers["user-agent"] for r in script.requests} == {
+        script.requests[0].headers["user-agent"]
+    }
+    assert dict(theirs.headers) == before  # a caller's client is never modified
+    assert ours._http.headers["x-api-key"] == SECRET
+    assert SECRET not in repr(ours)
+    assert SECRET not in repr(ours._http)
+
+
+def test_missing_key_fails_before_sending_on_our_own_pool_too() -> None:
+    script = Script(json_response(200, COMPLETION))
+    client = ZeroGPUClient(base_url="https://example.test/v1")
+    client._http = httpx.Client(transport=httpx.MockTransport(script))
+    for _ in range(2):  # not cached as "headers installed" after a failure
+        with pytest.raises(MissingAPIKeyError):
+            client.chat_completion(model="gpt-oss-120b", messages=MESSAGES)
+    assert script.requests == []

@@ -258,3 +258,28 @@ def test_vectors_checks_one_vector_per_input(indexes: list[int]) -> None:
     )
     with pytest.raises(APIResponseValidationError, match="Expected 2 embedding"):
         response.vectors(expected=2)
+
+
+def test_request_id_survives_copies_and_pickles_but_is_never_dumped() -> None:
+    import copy
+    import pickle
+
+    from zerogpu_core.types import ChatCompletionChunk
+
+    chunk = ChatCompletionChunk.model_validate(
+        {"id": "c1", "choices": [{"index": 0, "delta": {"content": "hi"}}], "extra": 1}
+    )
+    assert chunk.request_id is None
+    chunk._set_request_id("req-7")
+    for twin in (
+        pickle.loads(pickle.dumps(chunk)),
+        copy.copy(chunk),
+        copy.deepcopy(chunk),
+        chunk.model_copy(),
+        chunk.model_copy(deep=True),
+    ):
+        assert twin.request_id == "req-7"
+        assert twin == chunk
+    assert "req-7" not in chunk.model_dump_json()
+    assert "req-7" not in repr(chunk)
+    assert chunk.choices[0].request_id is None  # parts of a response carry none

@@ -49,7 +49,8 @@ def test_one_request_per_batch(zerogpu_emulator: Any) -> None:
     )
     embed.get_text_embedding_batch(TEXTS)
     inputs = [r.json["input"] for r in zerogpu_emulator.requests if r.path.endswith("/embeddings")]
-    assert inputs == [TEXTS[0:2], TEXTS[2:4], TEXTS[4:5]]
+    # Batches run in parallel, so they may arrive in any order.
+    assert sorted(inputs) == [TEXTS[0:2], TEXTS[2:4], TEXTS[4:5]]
 
 
 def test_out_of_order_response_is_sorted_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,3 +77,29 @@ def test_class_and_serialisation() -> None:
     for text in (embed.to_json(), str(embed.to_payload()), repr(embed)):
         assert secret not in text
     assert embed.to_dict()["model_name"] == "bge-small-en-v1.5"
+
+
+@pytest.mark.emulator
+def test_events_fire_once_per_request(zerogpu_emulator: Any) -> None:
+    from llama_index.core.instrumentation import get_dispatcher  # type: ignore[attr-defined]
+    from llama_index.core.instrumentation.event_handlers import BaseEventHandler
+    from llama_index.core.instrumentation.events.embedding import EmbeddingEndEvent
+
+    ended: list[list[str]] = []
+
+    class Collect(BaseEventHandler):
+        def handle(self, event: Any, **kwargs: Any) -> None:
+            if isinstance(event, EmbeddingEndEvent):
+                ended.append(event.chunks)
+
+    root = get_dispatcher()
+    handler = Collect()
+    root.add_event_handler(handler)
+    try:
+        embed = ZeroGPUEmbedding(
+            embed_batch_size=2, base_url=zerogpu_emulator.base_url, api_key="test-key"
+        )
+        embed.get_text_embedding_batch(TEXTS, show_progress=True)
+    finally:
+        root.event_handlers.remove(handler)
+    assert sorted(ended) == [TEXTS[0:2], TEXTS[2:4], TEXTS[4:5]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -36,6 +37,20 @@ class _Server(ThreadingHTTPServer):
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()
         self._handler_threads: list[threading.Thread] = []
+        self.in_flight = 0
+        self.peak_in_flight = 0
+
+    @contextlib.contextmanager
+    def counting(self) -> Iterator[None]:
+        """Count one request being answered (for :attr:`Emulator.peak_in_flight`)."""
+        with self._lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.in_flight -= 1
 
     def process_request(self, request: Any, client_address: Any) -> None:
         thread = threading.Thread(
@@ -81,6 +96,10 @@ class _Handler(BaseHTTPRequestHandler):
         """Keep test output quiet; the app keeps its own request log."""
 
     def _serve(self) -> None:
+        with self.server.counting():
+            self._answer()
+
+    def _answer(self) -> None:
         body = self._read_body()
         app = self.server.app
         response = app.handle(self.command, self.path, dict(self.headers.items()), body)
@@ -217,6 +236,20 @@ class Emulator:
     @latency.setter
     def latency(self, seconds: float) -> None:
         self.options.latency = seconds
+
+    @property
+    def peak_in_flight(self) -> int:
+        """The most requests answered at the same time since start (or the last reset).
+
+        Tests use it to check a client's concurrency bound.
+        """
+        return 0 if self._server is None else self._server.peak_in_flight
+
+    def reset_peak_in_flight(self) -> None:
+        """Start counting :attr:`peak_in_flight` afresh."""
+        if self._server is not None:
+            with self._server._lock:
+                self._server.peak_in_flight = self._server.in_flight
 
     @property
     def port(self) -> int:

@@ -12,21 +12,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from zerogpu_core._exceptions import ZeroGPUError
+from zerogpu_core._exceptions import TaskOutputError
 from zerogpu_core._jsontext import parse_json_text
 from zerogpu_core.types import ChatCompletion, Response
 
 __all__ = ["TaskOutputError", "extract_payload"]
 
 Carrier = ChatCompletion | Response | Mapping[str, Any] | str
-
-
-class TaskOutputError(ZeroGPUError, ValueError):
-    """A task model answered, but not with a payload this package can use.
-
-    The message describes the problem without quoting the model output, because the
-    output of a PII model can contain the very strings being redacted.
-    """
 
 
 def extract_payload(carrier: Carrier, *, model: str = "task model") -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from zerogpu_core.types._base import WireModel
+from zerogpu_core.types._base import ResponseModel, WireModel
 
 __all__ = ["TERMINAL_BATCH_STATUSES", "Batch", "BatchError", "BatchList", "BatchRequestCounts"]
 
@@ -37,7 +37,7 @@ class BatchErrors(WireModel):
     data: list[BatchError] = Field(default_factory=list)
 
 
-class Batch(WireModel):
+class Batch(ResponseModel):
     """A batch and its lifecycle timestamps."""
 
     id: str
@@ -67,7 +67,7 @@ class Batch(WireModel):
         return self.status in TERMINAL_BATCH_STATUSES
 
 
-class BatchList(WireModel):
+class BatchList(ResponseModel):
     """A page of batches."""
 
     object: str = "list"

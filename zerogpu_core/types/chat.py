@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from zerogpu_core._reasoning import split_think_blocks
-from zerogpu_core.types._base import WireModel
+from zerogpu_core.types._base import ResponseModel, WireModel
 from zerogpu_core.types.usage import Usage
 
 __all__ = [
@@ -90,16 +90,18 @@ class ChatCompletionMessage(WireModel):
     @property
     def answer(self) -> str:
         """The answer text with inline think blocks removed."""
-        return split_think_blocks(self.content or "")[0]
+        return self.answer_and_reasoning()[0]
 
     @property
     def reasoning_text(self) -> str | None:
         """The reasoning trace from whichever place the server put it, else ``None``."""
-        explicit = self.reasoning or self.reasoning_content
-        if explicit:
-            return explicit
-        inline = split_think_blocks(self.content or "")[1]
-        return inline or None
+        return self.answer_and_reasoning()[1]
+
+    def answer_and_reasoning(self) -> tuple[str, str | None]:
+        """:attr:`answer` and :attr:`reasoning_text` from one pass over the content
+        (adapters that need both call this instead of the two properties)."""
+        answer, inline = split_think_blocks(self.content or "")
+        return answer, (self.reasoning or self.reasoning_content or inline or None)
 
 
 class Choice(WireModel):
@@ -111,7 +113,7 @@ class Choice(WireModel):
     logprobs: dict[str, Any] | None = None
 
 
-class ChatCompletion(WireModel):
+class ChatCompletion(ResponseModel):
     """A ``chat.completion`` object; ``created`` or ``created_at`` may be present."""
 
     id: str = ""
@@ -188,7 +190,7 @@ class ChunkChoice(WireModel):
     logprobs: dict[str, Any] | None = None
 
 
-class ChatCompletionChunk(WireModel):
+class ChatCompletionChunk(ResponseModel):
     """A ``chat.completion.chunk`` from a stream (or a whole completion as one chunk)."""
 
     id: str = ""

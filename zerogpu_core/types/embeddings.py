@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from zerogpu_core._exceptions import APIResponseValidationError
-from zerogpu_core.types._base import WireModel
+from zerogpu_core.types._base import ResponseModel, WireModel
 from zerogpu_core.types.usage import Usage
 
 __all__ = ["Embedding", "EmbeddingResponse"]
@@ -19,7 +19,7 @@ class Embedding(WireModel):
     embedding: list[float]
 
 
-class EmbeddingResponse(WireModel):
+class EmbeddingResponse(ResponseModel):
     """The list envelope returned by the embeddings route."""
 
     object: str = "list"

@@ -6,12 +6,12 @@ from typing import Any
 
 from pydantic import Field
 
-from zerogpu_core.types._base import WireModel
+from zerogpu_core.types._base import ResponseModel
 
 __all__ = ["FileDeleted", "FileList", "FileObject"]
 
 
-class FileObject(WireModel):
+class FileObject(ResponseModel):
     """An uploaded input file or a server-written output/error file."""
 
     id: str
@@ -26,7 +26,7 @@ class FileObject(WireModel):
     is_error: bool | None = None
 
 
-class FileList(WireModel):
+class FileList(ResponseModel):
     """A page of files; pass ``last_id`` as ``after`` for the next page."""
 
     object: str = "list"
@@ -36,7 +36,7 @@ class FileList(WireModel):
     has_more: bool = False
 
 
-class FileDeleted(WireModel):
+class FileDeleted(ResponseModel):
     """Answer to a soft delete."""
 
     id: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from zerogpu_core.types._base import WireModel
+from zerogpu_core.types._base import ResponseModel, WireModel
 
 __all__ = ["ModerationResponse", "ModerationResult"]
 
@@ -18,7 +18,7 @@ class ModerationResult(WireModel):
     category_applied_input_types: dict[str, list[str]] = Field(default_factory=dict)
 
 
-class ModerationResponse(WireModel):
+class ModerationResponse(ResponseModel):
     """One result per input string (text parts together form a single input)."""
 
     id: str = ""

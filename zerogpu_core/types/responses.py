@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from zerogpu_core._reasoning import split_think_blocks
-from zerogpu_core.types._base import WireModel
+from zerogpu_core.types._base import ResponseModel, WireModel
 from zerogpu_core.types.usage import Usage
 
 __all__ = ["ContentBlock", "OutputItem", "Response"]
@@ -30,7 +30,7 @@ class OutputItem(WireModel):
     content: list[ContentBlock] = Field(default_factory=list)
 
 
-class Response(WireModel):
+class Response(ResponseModel):
     """A ``response`` object (``created`` in the spec, ``created_at`` on the server)."""
 
     id: str = ""
