@@ -7,12 +7,13 @@ import secrets
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, get_args
 
-from langchain.agents.middleware import AgentMiddleware, AgentState, PIIDetectionError, PIIMatch
+from langchain.agents.middleware import AgentMiddleware, AgentState, PIIDetectionError
 from langchain_core.messages import BaseMessage
 from pydantic import SecretBytes, SecretStr
 
 from langchain_zerogpu._client import ZeroGPUClient
 from langchain_zerogpu._errors import translating_errors
+from langchain_zerogpu.document_transformers import PIIMatch
 from langchain_zerogpu.middleware._connection import middleware_client
 from langchain_zerogpu.middleware._messages import (
     latest_output,
