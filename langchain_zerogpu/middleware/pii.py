@@ -103,8 +103,12 @@ class ZeroGPUPIIMiddleware(AgentMiddleware[AgentState[Any], Any]):
         apply_to_input: new user messages, before the model call.
         apply_to_output: each model reply, after the model call.
         apply_to_tool_results: tool results, before the model reads them.
-        model, threshold, categories, extra_metadata, max_chunk_tokens,
-            verification: detection options, as for ``ZeroGPUPIIRedactor``.
+        model: the PII model.
+        threshold: minimum score, 0..1 (the service default when unset).
+        categories: category groups, e.g. ``["contact"]`` (all when unset).
+        extra_metadata: further documented ``metadata`` keys for the model.
+        max_chunk_tokens: override of the model's input limit per request.
+        verification: ``"strict"`` or ``"lenient"``, as for ``ZeroGPUPIIRedactor``.
         hash_key: secret for ``"hash"`` (at least 16 bytes); a random one per
             middleware when unset, so tokens are stable for its lifetime only.
         client: a :class:`~langchain_zerogpu.ZeroGPUClient` to share; otherwise one
