@@ -1,4 +1,4 @@
-"""Task helpers: IAB classification and PII redaction of whole documents.
+"""Task helpers: IAB classification, PII redaction and content moderation.
 
 Both frameworks' document transformers are thin wrappers over these functions.
 The ``*_documents`` functions run either concurrently or, with
@@ -35,6 +35,16 @@ from zerogpu_core.tasks.iab import (
     classify_iab_documents,
     merge_iab_results,
     parse_iab_payload,
+)
+from zerogpu_core.tasks.moderate import (
+    DEFAULT_MODERATION_MODEL,
+    MODERATION_CATEGORIES,
+    MODERATION_MODELS,
+    ContentFlaggedError,
+    ModerationOptions,
+    ModerationVerdict,
+    amoderate,
+    moderate,
 )
 from zerogpu_core.tasks.pii import (
     DEFAULT_PII_MODEL,
@@ -76,13 +86,17 @@ from zerogpu_core.tasks.runner import (
 __all__ = [
     "DEFAULT_IAB_MODEL",
     "DEFAULT_MAX_CONCURRENCY",
+    "DEFAULT_MODERATION_MODEL",
     "DEFAULT_PII_MODEL",
     "ENTITY_GUARANTEE",
     "IAB_MODELS",
+    "MODERATION_CATEGORIES",
+    "MODERATION_MODELS",
     "PII_CATEGORIES",
     "BatchAPIOptions",
     "BatchTransformError",
     "ChunkedTask",
+    "ContentFlaggedError",
     "DocumentResults",
     "DropPolicy",
     "IABCategory",
@@ -92,6 +106,8 @@ __all__ = [
     "IABResult",
     "ItemFailure",
     "KeepPolicy",
+    "ModerationOptions",
+    "ModerationVerdict",
     "PIIChunkTooLongError",
     "PIIDetectionTask",
     "PIIOptions",
@@ -107,6 +123,7 @@ __all__ = [
     "aclassify_iab",
     "aclassify_iab_documents",
     "adetect_pii",
+    "amoderate",
     "aprocess_documents",
     "aredact_pii",
     "aredact_pii_documents",
@@ -117,6 +134,7 @@ __all__ = [
     "estimate_tokens",
     "extract_payload",
     "merge_iab_results",
+    "moderate",
     "parse_iab_payload",
     "parse_pii_payload",
     "process_documents",
