@@ -220,12 +220,13 @@ async def aassemble_batch(
     """Async :func:`assemble_batch`."""
     for index, outputs in _resolve_lines(plan, task, results).items():
         try:
-            done = [
-                task.combine([await resend(part) for part in out.parts])
-                if isinstance(out, _Resend)
-                else out
-                for out in outputs
-            ]
+            # A loop, not a comprehension: Python 3.10 refuses an await inside a
+            # comprehension nested in another.
+            done = []
+            for out in outputs:
+                if isinstance(out, _Resend):
+                    out = task.combine([await resend(part) for part in out.parts])
+                done.append(out)
         except Exception as exc:
             plan.run.fail(index, exc)
             continue
