@@ -61,7 +61,11 @@ def test_merge_dedupes_overlap_and_drops_cut_spans() -> None:
     assert merged.entities == (Entity(0, 4, "company", "Acme"), other, whole)
     assert merged.unlocated == (("company", "Initech"),)
     assert merged.chunks == 3
-    assert merged.by_label == {"company": ["Acme"], "first name": ["John"], "person": ["John Smith"]}
+    assert merged.by_label == {
+        "company": ["Acme"],
+        "first name": ["John"],
+        "person": ["John Smith"],
+    }
 
 
 def test_entities_windows_overlap_and_request_shape() -> None:
