@@ -93,7 +93,9 @@ def test_failure_raises_or_keeps(emu: Emulator) -> None:
             _docs(BIO, SPORT)
         )
     assert info.value.failed_ids == ["d0"]
-    assert info.value.results[1].metadata["entities"]["chunks"] == 1
+    finished = info.value.results[1]
+    assert finished is not None
+    assert finished.metadata["entities"]["chunks"] == 1
 
     emu.faults.add(Fault(status=500, headers={"Retry-After": "0"}, times=3))
     keep = ZeroGPUZeroShotClassifier(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from zerogpu_core.tasks import TaskOutputError, TextChunk
@@ -72,7 +74,7 @@ def test_entities_windows_overlap_and_request_shape() -> None:
     task = EntitiesTask(EntitiesOptions(LABELS, threshold=0.3))
     windows = task.plan("Jane Doe works at Acme. " * 200)
     assert len(windows) > 1
-    assert all(a.end > b.start for a, b in zip(windows, windows[1:], strict=False))
+    assert all(a.end > b.start for a, b in itertools.pairwise(windows))
     body = task.request(windows[0])
     assert body["metadata"] == {"usecase": "ner", "labels": list(LABELS), "threshold": 0.3}
     assert body["messages"] == [{"role": "user", "content": windows[0].text}]
