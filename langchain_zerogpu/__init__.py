@@ -24,6 +24,10 @@ if TYPE_CHECKING:
         deanonymize,
     )
     from langchain_zerogpu.embeddings import ZeroGPUEmbeddings
+    from langchain_zerogpu.task_transformers import (
+        ZeroGPUEntityExtractor,
+        ZeroGPUZeroShotClassifier,
+    )
     from langchain_zerogpu.toolkit import ZeroGPUToolkit
     from langchain_zerogpu.tools import (
         ZeroGPUChatThinkingTool,
@@ -62,6 +66,8 @@ _EXPORTS = {
     "ZeroGPUPIIRedactor": "langchain_zerogpu.document_transformers",
     "deanonymize": "langchain_zerogpu.document_transformers",
     "ZeroGPUEmbeddings": "langchain_zerogpu.embeddings",
+    "ZeroGPUEntityExtractor": "langchain_zerogpu.task_transformers",
+    "ZeroGPUZeroShotClassifier": "langchain_zerogpu.task_transformers",
     "ZeroGPUToolkit": "langchain_zerogpu.toolkit",
     "ZeroGPUChatThinkingTool": "langchain_zerogpu.tools",
     "ZeroGPUChatTool": "langchain_zerogpu.tools",
@@ -118,6 +124,7 @@ __all__ = [
     "ZeroGPUClassifyZeroShotTool",
     "ZeroGPUClient",
     "ZeroGPUEmbeddings",
+    "ZeroGPUEntityExtractor",
     "ZeroGPUError",
     "ZeroGPUExtractEntitiesTool",
     "ZeroGPUExtractJSONTool",
@@ -138,6 +145,7 @@ __all__ = [
     "ZeroGPURedactPIITool",
     "ZeroGPUSummarizeTool",
     "ZeroGPUToolkit",
+    "ZeroGPUZeroShotClassifier",
     "__version__",
     "deanonymize",
 ]

@@ -22,6 +22,7 @@ from zerogpu_core.tasks import (
     DocumentResults,
     IABResult,
     ItemFailure,
+    KeepPolicy,
     PIIOptions,
     PIIResult,
     PIISpan,
@@ -75,6 +76,26 @@ def _with_metadata(document: Document, key: str, value: Any, **update: Any) -> D
     return document.model_copy(update={"metadata": {**document.metadata, key: value}, **update})
 
 
+def _tagged(
+    documents: Sequence[Document],
+    outcome: DocumentResults[Any],
+    key: str,
+    on_failure: KeepPolicy,
+) -> list[Document]:
+    """Copies with each result's ``to_metadata()`` under ``key``; failures per policy."""
+    converted = [
+        None if result is None else _with_metadata(document, key, result.to_metadata())
+        for document, result in zip(documents, outcome.results, strict=True)
+    ]
+    return outcome.keep_failed(
+        converted,
+        on_failure=on_failure,
+        kept=lambda index, failure: _with_metadata(
+            documents[index], key, {"error": failure.to_metadata()}
+        ),
+    )
+
+
 class ZeroGPUIABClassifier(BaseDocumentTransformer, IABFields, _DocumentRun, _ZeroGPUTaskClient):
     """Adds IAB content categories to ``metadata["iab"]``.
 
@@ -95,18 +116,7 @@ class ZeroGPUIABClassifier(BaseDocumentTransformer, IABFields, _DocumentRun, _Ze
     def _documents(
         self, documents: Sequence[Document], outcome: DocumentResults[IABResult]
     ) -> list[Document]:
-        key = self.metadata_key
-        converted = [
-            None if result is None else _with_metadata(document, key, result.to_metadata())
-            for document, result in zip(documents, outcome.results, strict=True)
-        ]
-        return outcome.keep_failed(
-            converted,
-            on_failure=self.on_failure,
-            kept=lambda index, failure: _with_metadata(
-                documents[index], key, {"error": failure.to_metadata()}
-            ),
-        )
+        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
 
     def transform_documents(
         self, documents: Sequence[Document], **kwargs: Any

@@ -10,7 +10,11 @@ from llama_index_zerogpu import _requires  # noqa: F401  (must run first)
 
 if TYPE_CHECKING:
     from llama_index_zerogpu.embeddings import ZeroGPUEmbedding
-    from llama_index_zerogpu.extractors import ZeroGPUIABExtractor
+    from llama_index_zerogpu.extractors import (
+        ZeroGPUEntityExtractor,
+        ZeroGPUIABExtractor,
+        ZeroGPUZeroShotExtractor,
+    )
     from llama_index_zerogpu.llms import ZeroGPU
     from llama_index_zerogpu.postprocessors import ZeroGPUPIINodePostprocessor
     from llama_index_zerogpu.transformations import ZeroGPUPIIRedactor
@@ -19,7 +23,9 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "ZeroGPU": "llama_index_zerogpu.llms",
     "ZeroGPUEmbedding": "llama_index_zerogpu.embeddings",
+    "ZeroGPUEntityExtractor": "llama_index_zerogpu.extractors",
     "ZeroGPUIABExtractor": "llama_index_zerogpu.extractors",
+    "ZeroGPUZeroShotExtractor": "llama_index_zerogpu.extractors",
     "ZeroGPUPIINodePostprocessor": "llama_index_zerogpu.postprocessors",
     "ZeroGPUPIIRedactor": "llama_index_zerogpu.transformations",
 }
@@ -27,9 +33,11 @@ _EXPORTS = {
 __all__ = [
     "ZeroGPU",
     "ZeroGPUEmbedding",
+    "ZeroGPUEntityExtractor",
     "ZeroGPUIABExtractor",
     "ZeroGPUPIINodePostprocessor",
     "ZeroGPUPIIRedactor",
+    "ZeroGPUZeroShotExtractor",
 ]
 
 

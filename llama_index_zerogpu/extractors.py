@@ -1,8 +1,13 @@
-"""``ZeroGPUIABExtractor``: IAB categories as node metadata in ingestion pipelines."""
+"""ZeroGPU task results as node metadata in ingestion pipelines.
+
+``ZeroGPUIABExtractor`` (IAB categories), ``ZeroGPUEntityExtractor`` (named
+entities) and ``ZeroGPUZeroShotExtractor`` (scores for your labels) share one base:
+the connection settings, ``num_workers``, batch mode and the failure policy.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from llama_index.core.bridge.pydantic import Field
@@ -11,13 +16,63 @@ from llama_index.core.schema import BaseNode, MetadataMode
 
 from llama_index_zerogpu._tasks import ZeroGPUTaskSettings, node_texts
 from zerogpu_core import ConnectionSettings
-from zerogpu_core.tasks import DEFAULT_MAX_CONCURRENCY, aclassify_iab_documents
-from zerogpu_core.tasks.fields import BatchModeFields, IABFields
+from zerogpu_core.tasks import (
+    DEFAULT_MAX_CONCURRENCY,
+    DocumentResults,
+    KeepPolicy,
+    aclassify_iab_documents,
+    aclassify_zero_shot_documents,
+    aextract_entities_documents,
+)
+from zerogpu_core.tasks.fields import BatchModeFields, EntityFields, IABFields, ZeroShotFields
 
-__all__ = ["ZeroGPUIABExtractor"]
+__all__ = ["ZeroGPUEntityExtractor", "ZeroGPUIABExtractor", "ZeroGPUZeroShotExtractor"]
+
+#: Runs a task over texts: ``(texts, ids, run keyword arguments) -> results``.
+_Run = Callable[..., Awaitable[DocumentResults[Any]]]
 
 
-class ZeroGPUIABExtractor(BaseExtractor, IABFields, BatchModeFields, ZeroGPUTaskSettings):
+class _TaskExtractor(BaseExtractor, BatchModeFields, ZeroGPUTaskSettings):
+    """What every ZeroGPU extractor shares; subclasses give the task and its options."""
+
+    api_max_retries: int | None = Field(default=None, ge=0, description="Per-request retries.")
+    num_workers: int = Field(
+        default=DEFAULT_MAX_CONCURRENCY, ge=1, description="Requests in flight at once."
+    )
+    metadata_mode: MetadataMode = Field(
+        default=MetadataMode.NONE, description="How node text is read for the task."
+    )
+
+    def _connection(self) -> ConnectionSettings:
+        # BaseExtractor's max_retries re-runs the whole extraction; requests use ours.
+        settings = super()._connection()
+        return settings.model_copy(update={"max_retries": self.api_max_retries})
+
+    async def _extract(
+        self, nodes: Sequence[BaseNode], run: _Run, options: Any, key: str, on_failure: KeepPolicy
+    ) -> list[dict[str, Any]]:
+        """One ``{key: result}`` dict per node, failures handled by ``on_failure``."""
+        owner = self.class_name()
+        texts, ids = node_texts(nodes, self.metadata_mode, free_key=key, owner=owner)
+        outcome = await run(
+            self._clients().async_client(),
+            texts,
+            options,
+            ids=ids,
+            max_concurrency=self.num_workers,
+            progress=self.show_progress,
+            batch=self._batch_api(),
+        )
+        converted = [None if r is None else {key: r.to_metadata()} for r in outcome.results]
+        return outcome.keep_failed(
+            converted,
+            on_failure=on_failure,
+            kept=lambda _index, failure: {key: {"error": failure.to_metadata()}},
+            noun="node",
+        )
+
+
+class ZeroGPUIABExtractor(_TaskExtractor, IABFields):
     """Adds ``metadata["iab"]`` (IAB 1.0 / 2.2 categories, audience, and topics,
     keywords and intent for enriched models) to every node.
 
@@ -36,43 +91,54 @@ class ZeroGPUIABExtractor(BaseExtractor, IABFields, BatchModeFields, ZeroGPUTask
     chunks as one Batch API job with the same results (``docs/guides/batch.md``).
     """
 
-    api_max_retries: int | None = Field(default=None, ge=0, description="Per-request retries.")
-    num_workers: int = Field(
-        default=DEFAULT_MAX_CONCURRENCY, ge=1, description="Requests in flight at once."
-    )
-    metadata_mode: MetadataMode = Field(
-        default=MetadataMode.NONE, description="How node text is read for classification."
-    )
-
     @classmethod
     def class_name(cls) -> str:
         """Name used in serialised pipelines."""
         return "ZeroGPUIABExtractor"
 
-    def _connection(self) -> ConnectionSettings:
-        # BaseExtractor's max_retries re-runs the whole extraction; requests use ours.
-        settings = super()._connection()
-        return settings.model_copy(update={"max_retries": self.api_max_retries})
-
     async def aextract(self, nodes: Sequence[BaseNode]) -> list[dict[str, Any]]:
         """One ``{"iab": {...}}`` dict per node, in node order."""
-        texts, ids = node_texts(
-            nodes, self.metadata_mode, free_key=self.metadata_key, owner="ZeroGPUIABExtractor"
-        )
-        outcome = await aclassify_iab_documents(
-            self._clients().async_client(),
-            texts,
-            self._iab_options(),
-            ids=ids,
-            max_concurrency=self.num_workers,
-            progress=self.show_progress,
-            batch=self._batch_api(),
-        )
-        key = self.metadata_key
-        converted = [None if r is None else {key: r.to_metadata()} for r in outcome.results]
-        return outcome.keep_failed(
-            converted,
-            on_failure=self.on_failure,
-            kept=lambda _index, failure: {key: {"error": failure.to_metadata()}},
-            noun="node",
-        )
+        options = self._iab_options()
+        run = aclassify_iab_documents
+        return await self._extract(nodes, run, options, self.metadata_key, self.on_failure)
+
+
+class ZeroGPUEntityExtractor(_TaskExtractor, EntityFields):
+    """Adds ``metadata["entities"]`` (``{label, text, start, end}`` spans and the
+    texts grouped by label) to every node, for ``labels`` such as
+    ``["person", "company"]``.
+
+    Long nodes are read in overlapping windows and merged. Settings, failure policy
+    and batch mode are those of :class:`ZeroGPUIABExtractor`.
+    """
+
+    @classmethod
+    def class_name(cls) -> str:
+        """Name used in serialised pipelines."""
+        return "ZeroGPUEntityExtractor"
+
+    async def aextract(self, nodes: Sequence[BaseNode]) -> list[dict[str, Any]]:
+        """One ``{"entities": {...}}`` dict per node, in node order."""
+        options = self._entity_options()
+        run = aextract_entities_documents
+        return await self._extract(nodes, run, options, self.metadata_key, self.on_failure)
+
+
+class ZeroGPUZeroShotExtractor(_TaskExtractor, ZeroShotFields):
+    """Adds ``metadata["zero_shot"]`` (the best label and every label's score) to
+    every node, for 1 to 10 candidate ``labels``.
+
+    Long nodes are scored in chunks; scores are averaged weighted by chunk length.
+    Settings, failure policy and batch mode are those of :class:`ZeroGPUIABExtractor`.
+    """
+
+    @classmethod
+    def class_name(cls) -> str:
+        """Name used in serialised pipelines."""
+        return "ZeroGPUZeroShotExtractor"
+
+    async def aextract(self, nodes: Sequence[BaseNode]) -> list[dict[str, Any]]:
+        """One ``{"zero_shot": {...}}`` dict per node, in node order."""
+        options = self._zero_shot_options()
+        run = aclassify_zero_shot_documents
+        return await self._extract(nodes, run, options, self.metadata_key, self.on_failure)

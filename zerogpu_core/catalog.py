@@ -18,7 +18,7 @@ from typing import Literal
 ModelKind = Literal["chat", "task", "embedding", "moderation"]
 Route = Literal["chat", "responses", "embeddings", "moderations"]
 TaskFamily = Literal["iab", "pii", "zero-shot", "extraction", "signals", "moderation"]
-Use = Literal["chat", "embeddings", "pii", "iab"]
+Use = Literal["chat", "embeddings", "pii", "iab", "extraction", "zero-shot"]
 
 __all__ = [
     "DEFAULT_CHAT_MODEL",
@@ -181,6 +181,8 @@ _USES: dict[Use, str] = {
     "embeddings": "embeddings",
     "pii": "PII detection",
     "iab": "IAB classification",
+    "extraction": "entity extraction",
+    "zero-shot": "zero-shot classification",
 }
 
 

@@ -1,4 +1,4 @@
-"""Task helpers: IAB classification, PII redaction and content moderation.
+"""Task helpers: IAB, zero-shot and entities, PII redaction and content moderation.
 
 Both frameworks' document transformers are thin wrappers over these functions.
 The ``*_documents`` functions run either concurrently or, with
@@ -20,6 +20,16 @@ from zerogpu_core.tasks.chunking import (
     estimate_tokens,
     split_text,
     token_budget,
+)
+from zerogpu_core.tasks.entities import (
+    EntitiesOptions,
+    EntitiesResult,
+    EntitiesTask,
+    Entity,
+    aextract_entities,
+    aextract_entities_documents,
+    extract_entities,
+    extract_entities_documents,
 )
 from zerogpu_core.tasks.iab import (
     DEFAULT_IAB_MODEL,
@@ -82,6 +92,15 @@ from zerogpu_core.tasks.runner import (
     aprocess_documents,
     process_documents,
 )
+from zerogpu_core.tasks.zero_shot import (
+    ZeroShotOptions,
+    ZeroShotResult,
+    ZeroShotTask,
+    aclassify_zero_shot,
+    aclassify_zero_shot_documents,
+    classify_zero_shot,
+    classify_zero_shot_documents,
+)
 
 __all__ = [
     "DEFAULT_IAB_MODEL",
@@ -99,6 +118,10 @@ __all__ = [
     "ContentFlaggedError",
     "DocumentResults",
     "DropPolicy",
+    "EntitiesOptions",
+    "EntitiesResult",
+    "EntitiesTask",
+    "Entity",
     "IABCategory",
     "IABClassificationTask",
     "IABIntent",
@@ -120,18 +143,29 @@ __all__ = [
     "TransformInterrupted",
     "TruncatedReplyError",
     "Verification",
+    "ZeroShotOptions",
+    "ZeroShotResult",
+    "ZeroShotTask",
     "aclassify_iab",
     "aclassify_iab_documents",
+    "aclassify_zero_shot",
+    "aclassify_zero_shot_documents",
     "adetect_pii",
+    "aextract_entities",
+    "aextract_entities_documents",
     "amoderate",
     "aprocess_documents",
     "aredact_pii",
     "aredact_pii_documents",
     "classify_iab",
     "classify_iab_documents",
+    "classify_zero_shot",
+    "classify_zero_shot_documents",
     "deanonymize",
     "detect_pii",
     "estimate_tokens",
+    "extract_entities",
+    "extract_entities_documents",
     "extract_payload",
     "merge_iab_results",
     "moderate",

@@ -18,22 +18,34 @@ from zerogpu_core.tasks.single_turn import response_request
 __all__ = [
     "EXTRACTION_MODEL",
     "classification_request",
+    "entities_metadata",
     "entities_request",
     "json_extraction_request",
+    "task_metadata",
 ]
 
 EXTRACTION_MODEL = "gliner2-base-v1"
 Usecase = Literal["ner", "json", "classification"]
 
 
-def _request(
-    model: str, text: str, usecase: Usecase, threshold: float | None, **options: Any
-) -> dict[str, Any]:
+def task_metadata(usecase: Usecase, threshold: float | None, **options: Any) -> dict[str, Any]:
+    """The ``metadata`` object of a gliner2 request (either route)."""
     metadata: dict[str, Any] = {"usecase": usecase, **options}
     checked = check_threshold(threshold)
     if checked is not None:
         metadata["threshold"] = checked
-    return response_request(model, text, metadata=metadata)
+    return metadata
+
+
+def entities_metadata(labels: Sequence[str], threshold: float | None = None) -> dict[str, Any]:
+    """The ``ner`` metadata: the checked entity ``labels`` and optional ``threshold``."""
+    return task_metadata("ner", threshold, labels=check_labels(labels))
+
+
+def _request(
+    model: str, text: str, usecase: Usecase, threshold: float | None, **options: Any
+) -> dict[str, Any]:
+    return response_request(model, text, metadata=task_metadata(usecase, threshold, **options))
 
 
 def entities_request(
@@ -44,7 +56,7 @@ def entities_request(
     model: str = EXTRACTION_MODEL,
 ) -> dict[str, Any]:
     """The body extracting spans of each entity type in ``labels``."""
-    return _request(model, text, "ner", threshold, labels=check_labels(labels))
+    return response_request(model, text, metadata=entities_metadata(labels, threshold))
 
 
 def json_extraction_request(

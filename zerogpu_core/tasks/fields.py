@@ -15,10 +15,13 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.concurrent import DEFAULT_MAX_CONCURRENCY
+from zerogpu_core.tasks.entities import EntitiesOptions
+from zerogpu_core.tasks.extraction import EXTRACTION_MODEL
 from zerogpu_core.tasks.iab import DEFAULT_IAB_MODEL, IABOptions
 from zerogpu_core.tasks.pii import DEFAULT_PII_MODEL, PIIOptions
 from zerogpu_core.tasks.pii_chunks import Verification
 from zerogpu_core.tasks.results import DropPolicy, KeepPolicy
+from zerogpu_core.tasks.zero_shot import ZERO_SHOT_MODEL, ZeroShotOptions
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -26,10 +29,12 @@ if TYPE_CHECKING:
 __all__ = [
     "BatchModeFields",
     "DocumentRunFields",
+    "EntityFields",
     "IABFields",
     "PIIFields",
     "PIIRedactionFields",
     "RunOptions",
+    "ZeroShotFields",
 ]
 
 
@@ -112,6 +117,53 @@ class IABFields(BaseModel):
 
     def _iab_options(self) -> IABOptions:
         return IABOptions(self.model, self.multilingual, self.max_chunk_tokens)
+
+
+_KEEP_DESCRIPTION = (
+    "'raise' (BatchTransformError with the finished results) or 'keep' "
+    "(the failed document unchanged, with {'error': {...}} under metadata_key)."
+)
+
+
+class EntityFields(BaseModel):
+    """Entity extraction options (``gliner2-base-v1``, ``usecase: ner``)."""
+
+    labels: list[str] = Field(description="Entity types to find, e.g. ['person', 'company'].")
+    threshold: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Minimum score (the service default when unset)."
+    )
+    model: str = Field(default=EXTRACTION_MODEL, description="Extraction model id.")
+    max_chunk_tokens: int | None = Field(default=None, ge=1, description="Budget override.")
+    on_failure: KeepPolicy = Field(default="raise", description=_KEEP_DESCRIPTION)
+    metadata_key: str = Field(default="entities", description="Metadata key for the result.")
+
+    @model_validator(mode="after")
+    def _check_entity_options(self) -> Self:
+        self._entity_options()
+        return self
+
+    def _entity_options(self) -> EntitiesOptions:
+        return EntitiesOptions(
+            tuple(self.labels), self.threshold, self.model, self.max_chunk_tokens
+        )
+
+
+class ZeroShotFields(BaseModel):
+    """Zero-shot classification options (``deberta-v3-small``, 1 to 10 labels)."""
+
+    labels: list[str] = Field(description="Candidate labels (1 to 10).")
+    model: str = Field(default=ZERO_SHOT_MODEL, description="Zero-shot model id.")
+    max_chunk_tokens: int | None = Field(default=None, ge=1, description="Budget override.")
+    on_failure: KeepPolicy = Field(default="raise", description=_KEEP_DESCRIPTION)
+    metadata_key: str = Field(default="zero_shot", description="Metadata key for the result.")
+
+    @model_validator(mode="after")
+    def _check_zero_shot_options(self) -> Self:
+        self._zero_shot_options()
+        return self
+
+    def _zero_shot_options(self) -> ZeroShotOptions:
+        return ZeroShotOptions(tuple(self.labels), self.model, self.max_chunk_tokens)
 
 
 class PIIFields(BaseModel):
