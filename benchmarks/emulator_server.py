@@ -2,8 +2,10 @@
 
 The benchmark keeps the server out of the measuring process so the client's CPU
 time is not mixed with the server's and the two do not share one GIL. Protocol:
-the first stdout line is the base URL; then each stdin line, ``latency SECONDS``
-or ``cpu``, is answered with one line (``ok``, or the server's CPU seconds so far).
+the first stdout line is the base URL; then each stdin line, ``latency SECONDS``,
+``faults REQUESTS EVERY`` (queue ``REQUESTS`` outcomes, every ``EVERY``-th a transient
+500, replacing any left) or ``cpu``, is answered with one line (``ok``, or the
+server's CPU seconds so far).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from zerogpu_core.emulator import Emulator
+from zerogpu_core.emulator import Emulator, Fault
 
 __all__ = ["EmulatorProcess"]
 
@@ -65,6 +67,13 @@ def main() -> None:
             command, *args = line.split()
             if command == "latency":
                 emulator.latency = float(args[0])
+                print("ok", flush=True)
+            elif command == "faults":
+                requests, every = int(args[0]), int(args[1])
+                emulator.faults.clear()
+                for slot in range(requests):
+                    failed = slot % every == every - 1
+                    emulator.faults.add(Fault(status=500) if failed else Fault())
                 print("ok", flush=True)
             elif command == "cpu":
                 print(time.process_time(), flush=True)

@@ -28,7 +28,7 @@ from zerogpu_core._exceptions import (
     make_status_error,
 )
 from zerogpu_core._inputs import check_timeout
-from zerogpu_core._retry import RetryPolicy
+from zerogpu_core._retry import RetryLater, RetryPolicy, deferred_retries
 from zerogpu_core._secrets import api_key_header, normalise_api_key
 from zerogpu_core._settings import (
     DEFAULT_MAX_RETRIES,
@@ -197,15 +197,25 @@ def read_bytes(response: httpx.Response) -> bytes:
 
 
 class _Attempts:
-    """Bookkeeping of one logical call across its retries."""
+    """Bookkeeping of one logical call across its retries.
+
+    In a bulk job (see :func:`~zerogpu_core._retry.deferring_retries`) the count
+    lives in the job's state, across the attempts its runner schedules.
+    """
 
     def __init__(self, settings: ClientSettings, spec: RequestSpec[Any]) -> None:
         self.policy = settings.retry
         self.spec = spec
-        self.retry_index = 0
+        self.deferred = deferred_retries()
+        self.retry_index = 0 if self.deferred is None else self.deferred.retries
 
     def on_error(self, error: ZeroGPUError, headers: Mapping[str, str] | None) -> float:
-        """Seconds to wait before the next attempt; re-raises ``error`` when final."""
+        """Seconds to wait before the next attempt; re-raises ``error`` when final.
+
+        Raises:
+            RetryLater: instead of returning, in a bulk job: its runner waits
+                without holding a concurrency slot.
+        """
         retriable = (isinstance(error, APIConnectionError) and self.spec.idempotent) or (
             isinstance(error, APIStatusError)
             and self.policy.should_retry_status(error)
@@ -229,6 +239,9 @@ class _Attempts:
             self.policy.max_retries,
             error,
         )
+        if self.deferred is not None:
+            self.deferred.retries = self.retry_index
+            raise RetryLater(error, delay)
         return delay
 
 

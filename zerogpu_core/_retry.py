@@ -1,16 +1,32 @@
-"""Retry policy as data: which failures are retried, and how long to wait."""
+"""Retry policy as data: which failures are retried, and how long to wait.
+
+Also the hand-over of retry waits to a bulk runner: inside :func:`deferring_retries`
+the transport does not sleep before a retry; it raises :class:`RetryLater` with the
+wait the policy computed, and the runner lets another job use the concurrency slot
+meanwhile. Which failures are retried, how often and how long to wait stays decided
+here and in the transport, once, for single calls and bulk runs alike.
+"""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from zerogpu_core._exceptions import APIStatusError, InsufficientQuotaError
+from zerogpu_core._exceptions import APIStatusError, InsufficientQuotaError, ZeroGPUError
 from zerogpu_core._headers import parse_retry_after
 from zerogpu_core._settings import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER
 
-__all__ = ["RetryPolicy", "parse_retry_after"]
+__all__ = [
+    "DeferredRetries",
+    "RetryLater",
+    "RetryPolicy",
+    "deferred_retries",
+    "deferring_retries",
+    "parse_retry_after",
+]
 
 
 def _default_jitter() -> float:
@@ -66,3 +82,46 @@ class RetryPolicy:
                 return requested if requested <= self.max_retry_after else None
         backoff = min(self.initial_delay * (2.0**retry_index), self.max_delay)
         return backoff * (1.0 - self.jitter * self.random())
+
+
+@dataclass
+class DeferredRetries:
+    """Retries of one bulk job so far, kept by the runner across its attempts."""
+
+    retries: int = 0
+
+
+class RetryLater(Exception):
+    """A transient failure whose retry the caller schedules after ``delay`` seconds.
+
+    Raised only inside :func:`deferring_retries`, instead of sleeping; the policy
+    (retryable or not, retries left, ``Retry-After`` within ``max_retry_after``)
+    was applied already, so the caller only waits and calls the job again.
+    """
+
+    def __init__(self, error: ZeroGPUError, delay: float) -> None:
+        super().__init__(f"retry in {delay:.2f}s after: {error}")
+        self.error = error
+        self.delay = delay
+
+
+_DEFERRED: ContextVar[DeferredRetries | None] = ContextVar("zerogpu_deferred_retries", default=None)
+
+
+@contextmanager
+def deferring_retries(state: DeferredRetries) -> Iterator[None]:
+    """Requests made inside raise :class:`RetryLater` instead of sleeping before a retry.
+
+    ``state`` counts the retries already made, so a job called again after its wait
+    gets the next backoff and stops after ``max_retries`` like a single call.
+    """
+    token = _DEFERRED.set(state)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+
+
+def deferred_retries() -> DeferredRetries | None:
+    """The retry state of the bulk job running in this context, if any."""
+    return _DEFERRED.get()

@@ -1,19 +1,29 @@
 """Running a task's jobs as concurrent requests: bounded, in input order, no loss.
 
 All jobs of all documents share one concurrency bound, so one long document does
-not serialise a run. A failed job fails its document only (its queued siblings are
-cancelled); the run always completes and reports every failure with its index and
+not serialise a run. A transient failure's wait before the retry is spent outside
+that bound (the client's retry policy decides whether and how long; see
+:func:`zerogpu_core._retry.deferring_retries`), so a retry never idles a slot.
+
+A failed job fails its document only (its queued siblings are skipped); the run
+always completes and reports every failure with its index and
 id, so callers can retry just those documents.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import threading
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from typing import Any, TypeVar
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
+from zerogpu_core._retry import DeferredRetries, RetryLater, deferring_retries
 from zerogpu_core.tasks.results import (
     DocumentResults,
     Planned,
@@ -63,7 +73,7 @@ def run_documents(
             return job(item)
 
         try:
-            _run_on_pool(run, unless_stopped, pool)
+            _run_on_pool(run, unless_stopped, pool, max_concurrency)
         except KeyboardInterrupt as interrupt:
             # The executor's own exit would wait for every queued job (and so send
             # all of them): cancel what has not started and return at once.
@@ -83,14 +93,60 @@ class _Stopped(Exception):
     """A job skipped because the run was interrupted."""
 
 
+@dataclass
+class _Job(Generic[J]):
+    """One job of one document, with its retries so far."""
+
+    index: int
+    position: int
+    item: J
+    retries: DeferredRetries = field(default_factory=DeferredRetries)
+
+
+class _Schedule(Generic[J]):
+    """Jobs to submit: retries whose wait is over first, then new ones in input
+    order; a retry still waiting sits in a time-ordered queue, holding no worker."""
+
+    def __init__(self) -> None:
+        self.new: deque[_Job[J]] = deque()
+        self.due: deque[_Job[J]] = deque()
+        self.waiting: list[tuple[float, int, _Job[J]]] = []
+        self._order = itertools.count()
+
+    def later(self, entry: _Job[J], delay: float) -> None:
+        heapq.heappush(self.waiting, (time.monotonic() + delay, next(self._order), entry))
+
+    def next_ready(self) -> _Job[J] | None:
+        now = time.monotonic()
+        while self.waiting and self.waiting[0][0] <= now:
+            self.due.append(heapq.heappop(self.waiting)[2])
+        if self.due:
+            return self.due.popleft()
+        return self.new.popleft() if self.new else None
+
+    def wait_time(self) -> float | None:
+        """Seconds until the next waiting retry is due (``None``: none waits)."""
+        if not self.waiting:
+            return None
+        return max(0.0, self.waiting[0][0] - time.monotonic())
+
+
 def _run_on_pool(
-    run: RunState[D, J, P, R], job: Callable[[J], P], pool: ThreadPoolExecutor
+    run: RunState[D, J, P, R],
+    job: Callable[[J], P],
+    pool: ThreadPoolExecutor,
+    max_concurrency: int,
 ) -> None:
-    """Submit every document's jobs and finish documents as their jobs complete."""
+    """Feed every document's jobs to the pool, at most ``max_concurrency`` at a time,
+    and finish documents as their jobs complete.
+
+    A job's transient failure comes back as :class:`RetryLater` (its wait was
+    computed by the client's retry policy); the job then waits in the schedule, not
+    in a worker, so the slot serves other jobs meanwhile.
+    """
     plans: dict[int, Sequence[J]] = {}
     outputs: dict[int, list[Any]] = {}
-    futures: dict[Future[P], tuple[int, int]] = {}
-    by_document: dict[int, list[Future[P]]] = {}
+    schedule: _Schedule[J] = _Schedule()
     for index in range(len(run.texts)):
         jobs = run.plan(index)
         if jobs is None:
@@ -99,23 +155,44 @@ def _run_on_pool(
             run.finish(index, jobs, [])
             continue
         plans[index], outputs[index] = jobs, [None] * len(jobs)
-        by_document[index] = [pool.submit(job, item) for item in jobs]
-        futures.update((f, (index, n)) for n, f in enumerate(by_document[index]))
+        schedule.new.extend(_Job(index, n, item) for n, item in enumerate(jobs))
     pending = {index: len(jobs) for index, jobs in plans.items()}
-    for future in as_completed(futures):
-        index, position = futures[future]
-        if index in run.failures or future.cancelled():
+
+    def attempt(entry: _Job[J]) -> P:
+        with deferring_retries(entry.retries):
+            return job(entry.item)
+
+    in_flight: dict[Future[P], _Job[J]] = {}
+    while True:
+        while len(in_flight) < max_concurrency:
+            entry = schedule.next_ready()
+            if entry is None:
+                break
+            if entry.index not in run.failures:
+                in_flight[pool.submit(attempt, entry)] = entry
+        if not in_flight:
+            delay = schedule.wait_time()
+            if delay is None:
+                return
+            time.sleep(delay)
             continue
-        try:
-            outputs[index][position] = future.result()
-        except Exception as exc:
-            run.fail(index, exc)
-            for sibling in by_document[index]:
-                sibling.cancel()
-            continue
-        pending[index] -= 1
-        if pending[index] == 0:
-            run.finish(index, plans[index], outputs.pop(index))
+        done, _ = wait(in_flight, timeout=schedule.wait_time(), return_when=FIRST_COMPLETED)
+        for future in done:
+            entry = in_flight.pop(future)
+            if entry.index in run.failures:
+                continue
+            try:
+                outputs[entry.index][entry.position] = future.result()
+            except RetryLater as later:
+                schedule.later(entry, later.delay)
+                continue
+            except Exception as exc:
+                # Its queued siblings are skipped; those in flight are ignored.
+                run.fail(entry.index, exc)
+                continue
+            pending[entry.index] -= 1
+            if pending[entry.index] == 0:
+                run.finish(entry.index, plans[entry.index], outputs.pop(entry.index))
 
 
 async def arun_documents(
@@ -133,8 +210,16 @@ async def arun_documents(
     limit = asyncio.Semaphore(max_concurrency)
 
     async def bounded(item: J) -> P:
-        async with limit:
-            return await job(item)
+        retries = DeferredRetries()
+        while True:
+            async with limit:
+                try:
+                    with deferring_retries(retries):
+                        return await job(item)
+                except RetryLater as later:
+                    delay = later.delay
+            # Outside the semaphore: the slot serves other jobs while this one waits.
+            await asyncio.sleep(delay)
 
     with progress_bar(len(texts), progress, desc) as bar:
         run: RunState[D, J, P, R] = RunState(task, texts, doc_ids, bar)

@@ -1,0 +1,156 @@
+"""Bulk throughput under transient faults: our redactor against bare httpx.
+
+``python -m benchmarks.retry_slots`` runs ``ZeroGPUPIIRedactor`` over the corpus
+with the emulator (its own process) answering every tenth request with a 500, and
+bare httpx posting the same bodies with the same backoff schedule (the client's
+``RetryPolicy``), waiting outside its concurrency slot. Efficiency is the ideal
+time (``documents x latency / concurrency``) over the measured one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import heapq
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+from langchain_core.documents import Document
+
+from benchmarks.corpus import corpus
+from benchmarks.emulator_server import EmulatorProcess
+from langchain_zerogpu import ZeroGPUPIIRedactor
+from zerogpu_core._retry import RetryPolicy
+from zerogpu_core.tasks import PIIOptions
+from zerogpu_core.tasks.chunking import TextChunk
+from zerogpu_core.tasks.pii import pii_request
+
+API_KEY = "bench-key"
+#: The client's default schedule (0.5 s doubling, 25% jitter) and enough retries.
+POLICY = RetryPolicy(max_retries=4)
+
+
+def _bare_threads(base_url: str, bodies: Sequence[dict[str, Any]], concurrency: int) -> None:
+    """Bare httpx on ``concurrency`` threads; a failed request waits in a timer heap."""
+    url, headers = f"{base_url}/chat/completions", {"x-api-key": API_KEY}
+    http = httpx.Client()
+    waiting: list[tuple[float, int, int]] = []  # (due, body index, retries so far)
+    done = threading.Semaphore(0)
+    lock = threading.Lock()
+
+    def post(index: int, retries: int) -> None:
+        response = http.post(url, json=bodies[index], headers=headers)
+        if response.status_code >= 500:
+            delay = POLICY.delay(retries) or 0.0
+            with lock:
+                heapq.heappush(waiting, (time.monotonic() + delay, index, retries + 1))
+            return
+        response.raise_for_status().json()
+        done.release()
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        futures = {pool.submit(post, i, 0) for i in range(len(bodies))}
+        finished = 0
+        while finished < len(bodies):
+            if done.acquire(timeout=0.005):
+                finished += 1
+            with lock:
+                while waiting and waiting[0][0] <= time.monotonic():
+                    _, index, retries = heapq.heappop(waiting)
+                    futures.add(pool.submit(post, index, retries))
+        for future in futures:
+            future.result()
+    http.close()
+
+
+async def _bare_tasks(base_url: str, bodies: Sequence[dict[str, Any]], concurrency: int) -> None:
+    """Bare httpx.AsyncClient; a failed request sleeps outside the semaphore."""
+    url, headers = f"{base_url}/chat/completions", {"x-api-key": API_KEY}
+    limit = asyncio.Semaphore(concurrency)
+    async with httpx.AsyncClient() as http:
+
+        async def one(body: dict[str, Any]) -> None:
+            for retries in range(POLICY.max_retries + 1):
+                async with limit:
+                    response = await http.post(url, json=body, headers=headers)
+                if response.status_code < 500:
+                    response.raise_for_status().json()
+                    return
+                await asyncio.sleep(POLICY.delay(retries) or 0.0)
+            raise RuntimeError("retries exhausted")
+
+        await asyncio.gather(*(one(body) for body in bodies))
+
+
+def _bare_async(base_url: str, bodies: Sequence[dict[str, Any]], concurrency: int) -> None:
+    asyncio.run(_bare_tasks(base_url, bodies, concurrency))
+
+
+def _ours(base_url: str, documents: Sequence[Document], concurrency: int, mode: str) -> None:
+    redactor = ZeroGPUPIIRedactor(
+        base_url=base_url, api_key=API_KEY, max_concurrency=concurrency, max_retries=4
+    )
+    if mode == "sync":
+        out = redactor.transform_documents(documents)
+    else:
+        out = asyncio.run(redactor.atransform_documents(documents))
+    if [d.id for d in out] != [d.id for d in documents]:
+        raise AssertionError("documents were lost or reordered")
+
+
+def _efficiency(
+    server: EmulatorProcess, faults: str, ideal: float, run: Callable[[], Any]
+) -> float:
+    server.command(faults)
+    started = time.perf_counter()
+    run()
+    return ideal / (time.perf_counter() - started)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print efficiency per (mode, concurrency) for ours and the bare floor."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--every", type=int, default=10, help="every n-th request fails")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32])
+    args = parser.parse_args(argv)
+    documents = corpus(args.documents)
+    bodies = [pii_request(TextChunk(0, d.page_content), PIIOptions(), "redact") for d in documents]
+    faults = f"faults {2 * args.documents} {args.every}"
+    server = EmulatorProcess(API_KEY)
+    try:
+        server.command(f"latency {args.latency}")
+        print("| mode | concurrency | ours | bare floor | ours / floor |")
+        print("|---|---|---|---|---|")
+        for concurrency in args.concurrency:
+            ideal = args.documents * args.latency / concurrency
+            for mode in ("sync", "async"):
+                ours = _efficiency(
+                    server,
+                    faults,
+                    ideal,
+                    functools.partial(_ours, server.base_url, documents, concurrency, mode),
+                )
+                bare_run = _bare_threads if mode == "sync" else _bare_async
+                bare = _efficiency(
+                    server,
+                    faults,
+                    ideal,
+                    functools.partial(bare_run, server.base_url, bodies, concurrency),
+                )
+                print(
+                    f"| {mode} | {concurrency} | {ours:.2f} | {bare:.2f} | {ours / bare:.2f} |",
+                    flush=True,
+                )
+    finally:
+        server.close()
+
+
+if __name__ == "__main__":
+    main()
