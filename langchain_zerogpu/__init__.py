@@ -24,6 +24,10 @@ if TYPE_CHECKING:
         deanonymize,
     )
     from langchain_zerogpu.embeddings import ZeroGPUEmbeddings
+    from langchain_zerogpu.schema_transformers import (
+        ZeroGPUJSONExtractor,
+        ZeroGPUSchemaClassifier,
+    )
     from langchain_zerogpu.task_transformers import (
         ZeroGPUEntityExtractor,
         ZeroGPUZeroShotClassifier,
@@ -68,6 +72,8 @@ _EXPORTS = {
     "ZeroGPUEmbeddings": "langchain_zerogpu.embeddings",
     "ZeroGPUEntityExtractor": "langchain_zerogpu.task_transformers",
     "ZeroGPUZeroShotClassifier": "langchain_zerogpu.task_transformers",
+    "ZeroGPUJSONExtractor": "langchain_zerogpu.schema_transformers",
+    "ZeroGPUSchemaClassifier": "langchain_zerogpu.schema_transformers",
     "ZeroGPUToolkit": "langchain_zerogpu.toolkit",
     "ZeroGPUChatThinkingTool": "langchain_zerogpu.tools",
     "ZeroGPUChatTool": "langchain_zerogpu.tools",
@@ -131,6 +137,7 @@ __all__ = [
     "ZeroGPUExtractPIITool",
     "ZeroGPUExtractSignalsTool",
     "ZeroGPUIABClassifier",
+    "ZeroGPUJSONExtractor",
     "ZeroGPUModerateTool",
     "ZeroGPUPIIDetector",
     "ZeroGPUPIIRedactor",
@@ -143,6 +150,7 @@ __all__ = [
     "ZeroGPUReasonMultilingualTool",
     "ZeroGPUReasonTool",
     "ZeroGPURedactPIITool",
+    "ZeroGPUSchemaClassifier",
     "ZeroGPUSummarizeTool",
     "ZeroGPUToolkit",
     "ZeroGPUZeroShotClassifier",

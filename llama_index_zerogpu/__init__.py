@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     )
     from llama_index_zerogpu.llms import ZeroGPU
     from llama_index_zerogpu.postprocessors import ZeroGPUPIINodePostprocessor
+    from llama_index_zerogpu.schema_extractors import (
+        ZeroGPUJSONExtractor,
+        ZeroGPUSchemaClassificationExtractor,
+    )
     from llama_index_zerogpu.transformations import ZeroGPUPIIRedactor
 
 #: Public name -> the module that defines it.
@@ -27,6 +31,8 @@ _EXPORTS = {
     "ZeroGPUIABExtractor": "llama_index_zerogpu.extractors",
     "ZeroGPUZeroShotExtractor": "llama_index_zerogpu.extractors",
     "ZeroGPUPIINodePostprocessor": "llama_index_zerogpu.postprocessors",
+    "ZeroGPUJSONExtractor": "llama_index_zerogpu.schema_extractors",
+    "ZeroGPUSchemaClassificationExtractor": "llama_index_zerogpu.schema_extractors",
     "ZeroGPUPIIRedactor": "llama_index_zerogpu.transformations",
 }
 
@@ -35,8 +41,10 @@ __all__ = [
     "ZeroGPUEmbedding",
     "ZeroGPUEntityExtractor",
     "ZeroGPUIABExtractor",
+    "ZeroGPUJSONExtractor",
     "ZeroGPUPIINodePostprocessor",
     "ZeroGPUPIIRedactor",
+    "ZeroGPUSchemaClassificationExtractor",
     "ZeroGPUZeroShotExtractor",
 ]
 

@@ -102,8 +102,25 @@ def _field(text: str, spec: str) -> Any:
     return found[0] if found else None
 
 
+_FIELD_TYPES = ("str", "list")
+
+
+def _check_specs(schema: dict[str, list[str]]) -> None:
+    # The documented form is "name::type::description"; GLiNER2 types are str and list.
+    for group, specs in schema.items():
+        for spec in specs:
+            parts = spec.split("::", 2)
+            if len(parts) < 2 or not parts[0].strip() or parts[1].strip() not in _FIELD_TYPES:
+                raise bad_request(
+                    f"metadata.schema.{group}: field specs must be 'name::type::description' "
+                    f"with type {' or '.join(_FIELD_TYPES)}",
+                    "metadata.schema",
+                )
+
+
 def _json(text: str, metadata: JSONObject) -> JSONObject:
     schema = _schema(metadata, "json")
+    _check_specs(schema)
     data = {
         group: [{spec.partition("::")[0]: _field(text, spec) for spec in fields}]
         for group, fields in schema.items()

@@ -1,4 +1,5 @@
-"""Task helpers: IAB, zero-shot and entities, PII redaction and content moderation.
+"""Task helpers: IAB, zero-shot, schema classification, entities and JSON extraction, PII
+redaction and content moderation.
 
 Both frameworks' document transformers are thin wrappers over these functions.
 The ``*_documents`` functions run either concurrently or, with
@@ -46,6 +47,15 @@ from zerogpu_core.tasks.iab import (
     merge_iab_results,
     parse_iab_payload,
 )
+from zerogpu_core.tasks.json_extraction import (
+    JSONExtractionOptions,
+    JSONExtractionResult,
+    JSONExtractionTask,
+    aextract_json,
+    aextract_json_documents,
+    extract_json,
+    extract_json_documents,
+)
 from zerogpu_core.tasks.moderate import (
     DEFAULT_MODERATION_MODEL,
     MODERATION_CATEGORIES,
@@ -92,6 +102,15 @@ from zerogpu_core.tasks.runner import (
     aprocess_documents,
     process_documents,
 )
+from zerogpu_core.tasks.schema_classification import (
+    SchemaClassificationOptions,
+    SchemaClassificationResult,
+    SchemaClassificationTask,
+    aclassify_schema,
+    aclassify_schema_documents,
+    classify_schema,
+    classify_schema_documents,
+)
 from zerogpu_core.tasks.zero_shot import (
     ZeroShotOptions,
     ZeroShotResult,
@@ -128,6 +147,9 @@ __all__ = [
     "IABOptions",
     "IABResult",
     "ItemFailure",
+    "JSONExtractionOptions",
+    "JSONExtractionResult",
+    "JSONExtractionTask",
     "KeepPolicy",
     "ModerationOptions",
     "ModerationVerdict",
@@ -138,6 +160,9 @@ __all__ = [
     "PIIResult",
     "PIISpan",
     "PIIVerificationError",
+    "SchemaClassificationOptions",
+    "SchemaClassificationResult",
+    "SchemaClassificationTask",
     "TaskOutputError",
     "TextChunk",
     "TransformInterrupted",
@@ -148,17 +173,23 @@ __all__ = [
     "ZeroShotTask",
     "aclassify_iab",
     "aclassify_iab_documents",
+    "aclassify_schema",
+    "aclassify_schema_documents",
     "aclassify_zero_shot",
     "aclassify_zero_shot_documents",
     "adetect_pii",
     "aextract_entities",
     "aextract_entities_documents",
+    "aextract_json",
+    "aextract_json_documents",
     "amoderate",
     "aprocess_documents",
     "aredact_pii",
     "aredact_pii_documents",
     "classify_iab",
     "classify_iab_documents",
+    "classify_schema",
+    "classify_schema_documents",
     "classify_zero_shot",
     "classify_zero_shot_documents",
     "deanonymize",
@@ -166,6 +197,8 @@ __all__ = [
     "estimate_tokens",
     "extract_entities",
     "extract_entities_documents",
+    "extract_json",
+    "extract_json_documents",
     "extract_payload",
     "merge_iab_results",
     "moderate",

@@ -17,10 +17,12 @@ from zerogpu_core.tasks.single_turn import response_request
 
 __all__ = [
     "EXTRACTION_MODEL",
+    "classification_metadata",
     "classification_request",
     "entities_metadata",
     "entities_request",
     "json_extraction_request",
+    "json_metadata",
     "task_metadata",
 ]
 
@@ -42,10 +44,20 @@ def entities_metadata(labels: Sequence[str], threshold: float | None = None) -> 
     return task_metadata("ner", threshold, labels=check_labels(labels))
 
 
-def _request(
-    model: str, text: str, usecase: Usecase, threshold: float | None, **options: Any
+def json_metadata(
+    schema: Mapping[str, Sequence[str]], threshold: float | None = None
 ) -> dict[str, Any]:
-    return response_request(model, text, metadata=task_metadata(usecase, threshold, **options))
+    """The ``json`` metadata: the checked ``schema`` of field specs and optional ``threshold``."""
+    checked = check_schema(schema, what='"field::type::description" specs')
+    return task_metadata("json", threshold, schema=checked)
+
+
+def classification_metadata(
+    schema: Mapping[str, Sequence[str]], threshold: float | None = None
+) -> dict[str, Any]:
+    """The ``classification`` metadata: the checked ``{axis: [labels]}`` and ``threshold``."""
+    checked = check_schema(schema, what="candidate labels")
+    return task_metadata("classification", threshold, schema=checked)
 
 
 def entities_request(
@@ -67,8 +79,7 @@ def json_extraction_request(
     model: str = EXTRACTION_MODEL,
 ) -> dict[str, Any]:
     """The body extracting the fields of ``schema`` (``"name::str::Full name"`` specs)."""
-    checked = check_schema(schema, what='"field::type::description" specs')
-    return _request(model, text, "json", threshold, schema=checked)
+    return response_request(model, text, metadata=json_metadata(schema, threshold))
 
 
 def classification_request(
@@ -79,5 +90,4 @@ def classification_request(
     model: str = EXTRACTION_MODEL,
 ) -> dict[str, Any]:
     """The body choosing one label per axis of ``schema`` (``{axis: [labels]}``)."""
-    checked = check_schema(schema, what="candidate labels")
-    return _request(model, text, "classification", threshold, schema=checked)
+    return response_request(model, text, metadata=classification_metadata(schema, threshold))

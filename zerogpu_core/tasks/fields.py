@@ -18,9 +18,11 @@ from zerogpu_core.tasks.concurrent import DEFAULT_MAX_CONCURRENCY
 from zerogpu_core.tasks.entities import EntitiesOptions
 from zerogpu_core.tasks.extraction import EXTRACTION_MODEL
 from zerogpu_core.tasks.iab import DEFAULT_IAB_MODEL, IABOptions
+from zerogpu_core.tasks.json_extraction import JSONExtractionOptions
 from zerogpu_core.tasks.pii import DEFAULT_PII_MODEL, PIIOptions
 from zerogpu_core.tasks.pii_chunks import Verification
 from zerogpu_core.tasks.results import DropPolicy, KeepPolicy
+from zerogpu_core.tasks.schema_classification import SchemaClassificationOptions
 from zerogpu_core.tasks.zero_shot import ZERO_SHOT_MODEL, ZeroShotOptions
 
 if TYPE_CHECKING:
@@ -31,9 +33,11 @@ __all__ = [
     "DocumentRunFields",
     "EntityFields",
     "IABFields",
+    "JSONExtractionFields",
     "PIIFields",
     "PIIRedactionFields",
     "RunOptions",
+    "SchemaClassificationFields",
     "ZeroShotFields",
 ]
 
@@ -164,6 +168,60 @@ class ZeroShotFields(BaseModel):
 
     def _zero_shot_options(self) -> ZeroShotOptions:
         return ZeroShotOptions(tuple(self.labels), self.model, self.max_chunk_tokens)
+
+
+_SCHEMA_THRESHOLD = "Minimum score 0..1 (not sent when unset; the docs tie it to ner)."
+
+
+class JSONExtractionFields(BaseModel):
+    """JSON extraction options (``gliner2-base-v1``, ``usecase: json``)."""
+
+    # Not named `schema`: that would shadow pydantic's BaseModel.schema.
+    extraction_schema: dict[str, list[str]] = Field(
+        description="Groups of 'name::type::description' field specs (type str or list), "
+        "e.g. {'contact': ['name::str::Full name', 'email::str::Email address']}."
+    )
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0, description=_SCHEMA_THRESHOLD)
+    model: str = Field(default=EXTRACTION_MODEL, description="Extraction model id.")
+    max_chunk_tokens: int | None = Field(default=None, ge=1, description="Budget override.")
+    on_failure: KeepPolicy = Field(default="raise", description=_KEEP_DESCRIPTION)
+    metadata_key: str = Field(default="json_extraction", description="Metadata key for the result.")
+
+    @model_validator(mode="after")
+    def _check_json_extraction_options(self) -> Self:
+        self._json_extraction_options()
+        return self
+
+    def _json_extraction_options(self) -> JSONExtractionOptions:
+        return JSONExtractionOptions(
+            self.extraction_schema, self.threshold, self.model, self.max_chunk_tokens
+        )
+
+
+class SchemaClassificationFields(BaseModel):
+    """Schema classification options (``gliner2-base-v1``, ``usecase: classification``)."""
+
+    classification_schema: dict[str, list[str]] = Field(
+        description="Each axis with its candidate labels (at least two), "
+        "e.g. {'sentiment': ['positive', 'negative', 'neutral']}."
+    )
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0, description=_SCHEMA_THRESHOLD)
+    model: str = Field(default=EXTRACTION_MODEL, description="Classification model id.")
+    max_chunk_tokens: int | None = Field(default=None, ge=1, description="Budget override.")
+    on_failure: KeepPolicy = Field(default="raise", description=_KEEP_DESCRIPTION)
+    metadata_key: str = Field(
+        default="schema_classification", description="Metadata key for the result."
+    )
+
+    @model_validator(mode="after")
+    def _check_schema_classification_options(self) -> Self:
+        self._schema_classification_options()
+        return self
+
+    def _schema_classification_options(self) -> SchemaClassificationOptions:
+        return SchemaClassificationOptions(
+            self.classification_schema, self.threshold, self.model, self.max_chunk_tokens
+        )
 
 
 class PIIFields(BaseModel):
