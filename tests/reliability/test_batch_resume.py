@@ -9,6 +9,7 @@ seconds"), and its request log is checked for duplicate creates.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,9 @@ def test_the_look_up_pages_through_every_batch(emulator: Emulator, tmp_path: Pat
     other = client.upload_file(json.dumps(line).encode() + b"\n", filename="other.jsonl").id
     for _ in range(101):  # other jobs of the account, listed before this one
         client.create_batch(input_file_id=other)
+    # Let the list show all 102: on a slow machine the last creates would still be
+    # hidden by the lag, and this job's batch would move up onto the first page.
+    time.sleep(LIST_LAG)
     BatchRunner.resume(client, path, **FAST).run(bodies(3))
     assert creates(emulator) == 1 + 101
     listed = [r for r in emulator.requests if r.method == "GET" and r.path == "/v1/batches"]
