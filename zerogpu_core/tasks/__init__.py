@@ -1,4 +1,5 @@
-"""Task helpers: IAB, zero-shot and entities, PII redaction and content moderation.
+"""Task helpers: IAB, zero-shot and entities, summaries and signals, PII redaction and
+content moderation.
 
 Both frameworks' document transformers are thin wrappers over these functions.
 The ``*_documents`` functions run either concurrently or, with
@@ -21,6 +22,15 @@ from zerogpu_core.tasks.chunking import (
     split_text,
     token_budget,
 )
+from zerogpu_core.tasks.domain_iab import (
+    DomainIABOptions,
+    DomainIABTask,
+    aclassify_domain,
+    aclassify_domains,
+    classify_domain,
+    classify_domains,
+)
+from zerogpu_core.tasks.domain_names import check_domain
 from zerogpu_core.tasks.entities import (
     EntitiesOptions,
     EntitiesResult,
@@ -92,6 +102,25 @@ from zerogpu_core.tasks.runner import (
     aprocess_documents,
     process_documents,
 )
+from zerogpu_core.tasks.signals import (
+    SignalsOptions,
+    SignalsResult,
+    SignalsTask,
+    aextract_signals,
+    aextract_signals_documents,
+    extract_signals,
+    extract_signals_documents,
+)
+from zerogpu_core.tasks.summaries import (
+    SectionSummary,
+    SummaryOptions,
+    SummaryResult,
+    SummaryTask,
+    asummarize_documents,
+    asummarize_text,
+    summarize_documents,
+    summarize_text,
+)
 from zerogpu_core.tasks.zero_shot import (
     ZeroShotOptions,
     ZeroShotResult,
@@ -117,6 +146,8 @@ __all__ = [
     "ChunkedTask",
     "ContentFlaggedError",
     "DocumentResults",
+    "DomainIABOptions",
+    "DomainIABTask",
     "DropPolicy",
     "EntitiesOptions",
     "EntitiesResult",
@@ -138,6 +169,13 @@ __all__ = [
     "PIIResult",
     "PIISpan",
     "PIIVerificationError",
+    "SectionSummary",
+    "SignalsOptions",
+    "SignalsResult",
+    "SignalsTask",
+    "SummaryOptions",
+    "SummaryResult",
+    "SummaryTask",
     "TaskOutputError",
     "TextChunk",
     "TransformInterrupted",
@@ -146,6 +184,8 @@ __all__ = [
     "ZeroShotOptions",
     "ZeroShotResult",
     "ZeroShotTask",
+    "aclassify_domain",
+    "aclassify_domains",
     "aclassify_iab",
     "aclassify_iab_documents",
     "aclassify_zero_shot",
@@ -153,10 +193,17 @@ __all__ = [
     "adetect_pii",
     "aextract_entities",
     "aextract_entities_documents",
+    "aextract_signals",
+    "aextract_signals_documents",
     "amoderate",
     "aprocess_documents",
     "aredact_pii",
     "aredact_pii_documents",
+    "asummarize_documents",
+    "asummarize_text",
+    "check_domain",
+    "classify_domain",
+    "classify_domains",
     "classify_iab",
     "classify_iab_documents",
     "classify_zero_shot",
@@ -167,6 +214,8 @@ __all__ = [
     "extract_entities",
     "extract_entities_documents",
     "extract_payload",
+    "extract_signals",
+    "extract_signals_documents",
     "merge_iab_results",
     "moderate",
     "parse_iab_payload",
@@ -175,5 +224,7 @@ __all__ = [
     "redact_pii",
     "redact_pii_documents",
     "split_text",
+    "summarize_documents",
+    "summarize_text",
     "token_budget",
 ]
