@@ -24,6 +24,11 @@ if TYPE_CHECKING:
         deanonymize,
     )
     from langchain_zerogpu.embeddings import ZeroGPUEmbeddings
+    from langchain_zerogpu.summary_transformers import (
+        ZeroGPUDomainClassifier,
+        ZeroGPUSignalExtractor,
+        ZeroGPUSummarizer,
+    )
     from langchain_zerogpu.task_transformers import (
         ZeroGPUEntityExtractor,
         ZeroGPUZeroShotClassifier,
@@ -68,6 +73,9 @@ _EXPORTS = {
     "ZeroGPUEmbeddings": "langchain_zerogpu.embeddings",
     "ZeroGPUEntityExtractor": "langchain_zerogpu.task_transformers",
     "ZeroGPUZeroShotClassifier": "langchain_zerogpu.task_transformers",
+    "ZeroGPUDomainClassifier": "langchain_zerogpu.summary_transformers",
+    "ZeroGPUSignalExtractor": "langchain_zerogpu.summary_transformers",
+    "ZeroGPUSummarizer": "langchain_zerogpu.summary_transformers",
     "ZeroGPUToolkit": "langchain_zerogpu.toolkit",
     "ZeroGPUChatThinkingTool": "langchain_zerogpu.tools",
     "ZeroGPUChatTool": "langchain_zerogpu.tools",
@@ -123,6 +131,7 @@ __all__ = [
     "ZeroGPUClassifyStructuredTool",
     "ZeroGPUClassifyZeroShotTool",
     "ZeroGPUClient",
+    "ZeroGPUDomainClassifier",
     "ZeroGPUEmbeddings",
     "ZeroGPUEntityExtractor",
     "ZeroGPUError",
@@ -143,7 +152,9 @@ __all__ = [
     "ZeroGPUReasonMultilingualTool",
     "ZeroGPUReasonTool",
     "ZeroGPURedactPIITool",
+    "ZeroGPUSignalExtractor",
     "ZeroGPUSummarizeTool",
+    "ZeroGPUSummarizer",
     "ZeroGPUToolkit",
     "ZeroGPUZeroShotClassifier",
     "__version__",

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     )
     from llama_index_zerogpu.llms import ZeroGPU
     from llama_index_zerogpu.postprocessors import ZeroGPUPIINodePostprocessor
+    from llama_index_zerogpu.summary_extractors import (
+        ZeroGPUSignalsExtractor,
+        ZeroGPUSummaryExtractor,
+    )
     from llama_index_zerogpu.transformations import ZeroGPUPIIRedactor
 
 #: Public name -> the module that defines it.
@@ -24,6 +28,8 @@ _EXPORTS = {
     "ZeroGPU": "llama_index_zerogpu.llms",
     "ZeroGPUEmbedding": "llama_index_zerogpu.embeddings",
     "ZeroGPUEntityExtractor": "llama_index_zerogpu.extractors",
+    "ZeroGPUSignalsExtractor": "llama_index_zerogpu.summary_extractors",
+    "ZeroGPUSummaryExtractor": "llama_index_zerogpu.summary_extractors",
     "ZeroGPUIABExtractor": "llama_index_zerogpu.extractors",
     "ZeroGPUZeroShotExtractor": "llama_index_zerogpu.extractors",
     "ZeroGPUPIINodePostprocessor": "llama_index_zerogpu.postprocessors",
@@ -37,6 +43,8 @@ __all__ = [
     "ZeroGPUIABExtractor",
     "ZeroGPUPIINodePostprocessor",
     "ZeroGPUPIIRedactor",
+    "ZeroGPUSignalsExtractor",
+    "ZeroGPUSummaryExtractor",
     "ZeroGPUZeroShotExtractor",
 ]
 
