@@ -18,13 +18,14 @@ __all__ = ["MAX_DOMAIN_CHARS", "check_domain"]
 MAX_DOMAIN_CHARS = 253
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _EXAMPLE = "a bare domain name such as 'nytimes.com'"
+_BAD_LABEL = "each part between dots must be 1 to 63 letters, digits or inner hyphens"
 
 
-def _ascii(domain: str) -> str:
+def _ascii(domain: str, argument: str) -> str:
     try:
         return domain.encode("idna").decode("ascii").lower()
     except UnicodeError:
-        raise ValueError(f"domain must be {_EXAMPLE}; got a name with invalid labels") from None
+        raise ValueError(f"{argument} must be {_EXAMPLE}; {_BAD_LABEL}") from None
 
 
 def _shape_problem(value: str) -> str | None:
@@ -52,16 +53,13 @@ def check_domain(domain: object, *, argument: str = "domain") -> str:
     problem = _shape_problem(value)
     if problem is not None:
         raise ValueError(f"{argument} must be {_EXAMPLE}; {problem}")
-    labels = _ascii(value).split(".")
+    labels = _ascii(value, argument).split(".")
     if len(labels) < 2:
         raise ValueError(f"{argument} must be {_EXAMPLE}; got a single label with no dot")
     if labels[-1].isdigit():
         raise ValueError(f"{argument} must be {_EXAMPLE}; got an IP address")
     if not all(_LABEL.match(label) for label in labels):
-        raise ValueError(
-            f"{argument} must be {_EXAMPLE}; each part between dots must be 1 to 63 "
-            "letters, digits or inner hyphens"
-        )
+        raise ValueError(f"{argument} must be {_EXAMPLE}; {_BAD_LABEL}")
     if len(".".join(labels)) > MAX_DOMAIN_CHARS:
         raise ValueError(f"{argument} must be at most {MAX_DOMAIN_CHARS} characters long")
     return value
