@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.core.tasks.test_iab import load
 from zerogpu_core import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.emulator import Emulator
 from zerogpu_core.emulator.tokens import count_tokens
@@ -26,7 +27,6 @@ from zerogpu_core.tasks import (
 )
 from zerogpu_core.tasks.iab import IABCategory
 from zerogpu_core.tasks.signals import parse_signals, signals_request
-from tests.core.tasks.test_iab import load
 
 SPORT = "The team won the football match after a late goal by the striker. "
 SPANISH = "El ejercicio regular es una de las mejores cosas que puede hacer por su salud. "
@@ -46,9 +46,11 @@ def test_signals_payload_read_with_either_intent_key() -> None:
     documented = parse_signals(load("zlm-v1-iab-domain-classifier.response.json"), model="m")
     assert documented.topics[0] == IABCategory(name="news", score=0.8124)
     assert documented.keywords[:2] == ("news", "politics")
-    assert documented.intent is not None and documented.intent.category == "informational"
+    assert documented.intent is not None
+    assert documented.intent.category == "informational"
     short = parse_signals({"topics": [], "keywords": ["a"], "intent": "buying shoes"}, model="m")
-    assert short.intent is not None and short.intent.name == "buying shoes"
+    assert short.intent is not None
+    assert short.intent.name == "buying shoes"
     assert short.to_metadata()["intent"] == {"name": "buying shoes", "score": 0.0}
 
 
@@ -112,8 +114,11 @@ async def test_domain_classification_shape_sync_async_batch(emu: Emulator) -> No
         batch = classify_domains(
             client, ["dailynews-tribune.com", "espn.com"], batch=BatchAPIOptions(poll_interval=0.02)
         )
-    assert result.chunks == 1 and result.audience == ()
-    assert result.iab_1_0 and result.topics and result.keywords
+    assert result.chunks == 1
+    assert result.audience == ()
+    assert result.iab_1_0
+    assert result.topics
+    assert result.keywords
     assert result.user_intent is not None
     assert batch.results[0] == result
     assert emu.requests[0].json["messages"] == [
@@ -128,9 +133,12 @@ async def test_signals_long_text_on_responses_merged(emu: Emulator) -> None:
     with _client(emu) as client:
         one = extract_signals(client, SPORT, SignalsOptions(max_keywords=2))
         many = extract_signals_documents(client, [SPORT * 40, SPORT])
-    assert one.chunks == 1 and len(one.keywords) == 2 and one.topics
+    assert one.chunks == 1
+    assert len(one.keywords) == 2
+    assert one.topics
     long = many.results[0]
-    assert long is not None and long.chunks > 1
+    assert long is not None
+    assert long.chunks > 1
     # Merged: no repeated keyword or topic across chunks.
     assert len(set(long.keywords)) == len(long.keywords)
     assert len({t.name for t in long.topics}) == len(long.topics)
@@ -153,5 +161,7 @@ def test_multilingual_iab_long_text_chunked_under_its_silent_400_token_cut(emu: 
     assert "".join(sent) == text
     assert all(count_tokens(t) <= 400 for t in sent)
     assert result.chunks == len(sent) > 1
-    assert result.iab_2_2 and result.iab_2_2[0].tier_names  # the audience-style items
-    assert result.topics is not None and result.keywords
+    assert result.iab_2_2
+    assert result.iab_2_2[0].tier_names
+    assert result.topics is not None
+    assert result.keywords

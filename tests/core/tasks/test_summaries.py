@@ -135,7 +135,8 @@ async def test_llama_async_batch_and_length_failure(emu: Emulator) -> None:
         out = await asummarize_documents(client, texts, max_concurrency=2)
         assert not out.failures
         first = out.results[0]
-        assert first is not None and first.chunks == 1
+        assert first is not None
+        assert first.chunks == 1
         assert first.summary.startswith("[emulated summary] The rover landed.")
         cut = await asummarize_documents(client, texts[:1], SummaryOptions(max_summary_tokens=3))
     assert isinstance(cut.failures[0].error, TaskOutputError)
