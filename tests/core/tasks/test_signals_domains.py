@@ -25,7 +25,7 @@ from zerogpu_core.tasks import (
     extract_signals,
     extract_signals_documents,
 )
-from zerogpu_core.tasks.iab import IABCategory
+from zerogpu_core.tasks.iab import IABCategory, normalise_domain
 from zerogpu_core.tasks.signals import parse_signals, signals_request
 
 SPORT = "The team won the football match after a late goal by the striker. "
@@ -165,3 +165,11 @@ def test_multilingual_iab_long_text_chunked_under_its_silent_400_token_cut(emu: 
     assert result.iab_2_2[0].tier_names
     assert result.topics is not None
     assert result.keywords
+
+
+@pytest.mark.parametrize("bad", ["192.168.0.1", "https://-bad-.com/x", "nytimes..com"])
+def test_iab_domain_input_refuses_hosts_that_are_not_domain_names(bad: str) -> None:
+    """The IAB task still reduces a URL to its host, but the host must be a domain."""
+    with pytest.raises(ValueError, match="bare domain name"):
+        normalise_domain(bad)
+    assert normalise_domain("https://www.nytimes.com/world") == "www.nytimes.com"
