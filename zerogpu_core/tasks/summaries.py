@@ -86,7 +86,14 @@ class SummaryOptions:
 
     def __post_init__(self) -> None:
         check_model(self.model, "chat")
-        self.budget()
+        info = get_model(self.model)
+        chunk = self.budget()
+        if info is not None and chunk > info.input_token_limit:
+            # Over the limit the service truncates (t5-small) or rejects the request.
+            raise ValueError(
+                f"max_chunk_tokens={chunk} is over the {info.input_token_limit}-token "
+                f"input limit of {self.model}"
+            )
         if self.max_summary_tokens is not None:
             if self.is_extractive:
                 raise ValueError(f"{EXTRACTIVE_SUMMARY_MODEL} takes no max_summary_tokens")

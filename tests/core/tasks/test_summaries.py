@@ -69,10 +69,12 @@ def test_bad_options_are_refused() -> None:
         SummaryOptions(model="t5-small", max_summary_tokens=50)
     with pytest.raises(ValueError, match="embedding model"):
         SummaryOptions(model="bge-small-en-v1.5")
+    with pytest.raises(ValueError, match="over the 512-token input limit of t5-small"):
+        SummaryOptions(model="t5-small", max_chunk_tokens=513)
     with pytest.raises(ValueError, match="max_chunk_tokens must be at least 1"):
         SummaryOptions(max_chunk_tokens=0)
     with pytest.raises(ValueError, match="request limit"):
-        plan_summary("word " * 200_000, SummaryOptions(max_chunk_tokens=1_000_000))
+        plan_summary("word " * 200_000, SummaryOptions(max_chunk_tokens=130_000))
 
 
 def _reply(content: str, finish_reason: str = "stop") -> ChatCompletion:
