@@ -62,7 +62,7 @@ class SignalsFields(BaseModel):
     def _check_signals_options(self) -> Self:
         self._signals_options()
         # Mixed with the batch-mode fields in framework classes: refuse at construction.
-        check_signals_mode(None if getattr(self, "mode", "sync") == "sync" else "batch")
+        check_signals_mode(getattr(self, "mode", "sync") == "batch")
         return self
 
     def _signals_options(self) -> SignalsOptions:

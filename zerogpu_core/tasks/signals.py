@@ -26,6 +26,7 @@ from typing import Any
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.catalog import check_model
 from zerogpu_core.tasks._payload import extract_payload
+from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
 from zerogpu_core.tasks.iab import (
     IABCategory,
@@ -175,13 +176,13 @@ class SignalsTask(ChunkedTask[str, TextChunk, IABResult, SignalsResult]):
         return run
 
 
-def check_signals_mode(batch: object | None) -> None:
+def check_signals_mode(batch: bool) -> None:
     """Refuse Batch API mode for the signal model (see the module docstring).
 
     Raises:
-        ValueError: when ``batch`` is given.
+        ValueError: when ``batch`` is true.
     """
-    if batch is not None:
+    if batch:
         raise ValueError(_NO_BATCH)
 
 
@@ -211,14 +212,14 @@ def extract_signals_documents(
     ids: Sequence[str | None] | None = None,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     progress: bool = False,
-    batch: object | None = None,
+    batch: BatchAPIOptions | None = None,
 ) -> DocumentResults[SignalsResult]:
     """Signals of many texts, concurrently; failures are returned, never raised.
 
     Raises:
         ValueError: for ``batch`` (this model has no Batch API route).
     """
-    check_signals_mode(batch)
+    check_signals_mode(batch is not None)
     check_texts(texts)
     return process_documents(
         SignalsTask(options or SignalsOptions()),
@@ -238,10 +239,10 @@ async def aextract_signals_documents(
     ids: Sequence[str | None] | None = None,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     progress: bool = False,
-    batch: object | None = None,
+    batch: BatchAPIOptions | None = None,
 ) -> DocumentResults[SignalsResult]:
     """Async :func:`extract_signals_documents`."""
-    check_signals_mode(batch)
+    check_signals_mode(batch is not None)
     check_texts(texts)
     return await aprocess_documents(
         SignalsTask(options or SignalsOptions()),
