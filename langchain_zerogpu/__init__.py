@@ -28,6 +28,11 @@ if TYPE_CHECKING:
         ZeroGPUJSONExtractor,
         ZeroGPUSchemaClassifier,
     )
+    from langchain_zerogpu.summary_transformers import (
+        ZeroGPUDomainClassifier,
+        ZeroGPUSignalExtractor,
+        ZeroGPUSummarizer,
+    )
     from langchain_zerogpu.task_transformers import (
         ZeroGPUEntityExtractor,
         ZeroGPUZeroShotClassifier,
@@ -74,6 +79,9 @@ _EXPORTS = {
     "ZeroGPUZeroShotClassifier": "langchain_zerogpu.task_transformers",
     "ZeroGPUJSONExtractor": "langchain_zerogpu.schema_transformers",
     "ZeroGPUSchemaClassifier": "langchain_zerogpu.schema_transformers",
+    "ZeroGPUDomainClassifier": "langchain_zerogpu.summary_transformers",
+    "ZeroGPUSignalExtractor": "langchain_zerogpu.summary_transformers",
+    "ZeroGPUSummarizer": "langchain_zerogpu.summary_transformers",
     "ZeroGPUToolkit": "langchain_zerogpu.toolkit",
     "ZeroGPUChatThinkingTool": "langchain_zerogpu.tools",
     "ZeroGPUChatTool": "langchain_zerogpu.tools",
@@ -129,6 +137,7 @@ __all__ = [
     "ZeroGPUClassifyStructuredTool",
     "ZeroGPUClassifyZeroShotTool",
     "ZeroGPUClient",
+    "ZeroGPUDomainClassifier",
     "ZeroGPUEmbeddings",
     "ZeroGPUEntityExtractor",
     "ZeroGPUError",
@@ -151,7 +160,9 @@ __all__ = [
     "ZeroGPUReasonTool",
     "ZeroGPURedactPIITool",
     "ZeroGPUSchemaClassifier",
+    "ZeroGPUSignalExtractor",
     "ZeroGPUSummarizeTool",
+    "ZeroGPUSummarizer",
     "ZeroGPUToolkit",
     "ZeroGPUZeroShotClassifier",
     "__version__",

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
         ZeroGPUJSONExtractor,
         ZeroGPUSchemaClassificationExtractor,
     )
+    from llama_index_zerogpu.summary_extractors import (
+        ZeroGPUSignalsExtractor,
+        ZeroGPUSummaryExtractor,
+    )
     from llama_index_zerogpu.transformations import ZeroGPUPIIRedactor
 
 #: Public name -> the module that defines it.
@@ -28,6 +32,8 @@ _EXPORTS = {
     "ZeroGPU": "llama_index_zerogpu.llms",
     "ZeroGPUEmbedding": "llama_index_zerogpu.embeddings",
     "ZeroGPUEntityExtractor": "llama_index_zerogpu.extractors",
+    "ZeroGPUSignalsExtractor": "llama_index_zerogpu.summary_extractors",
+    "ZeroGPUSummaryExtractor": "llama_index_zerogpu.summary_extractors",
     "ZeroGPUIABExtractor": "llama_index_zerogpu.extractors",
     "ZeroGPUZeroShotExtractor": "llama_index_zerogpu.extractors",
     "ZeroGPUPIINodePostprocessor": "llama_index_zerogpu.postprocessors",
@@ -45,6 +51,8 @@ __all__ = [
     "ZeroGPUPIINodePostprocessor",
     "ZeroGPUPIIRedactor",
     "ZeroGPUSchemaClassificationExtractor",
+    "ZeroGPUSignalsExtractor",
+    "ZeroGPUSummaryExtractor",
     "ZeroGPUZeroShotExtractor",
 ]
 

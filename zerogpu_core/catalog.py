@@ -18,7 +18,7 @@ from typing import Literal
 ModelKind = Literal["chat", "task", "embedding", "moderation"]
 Route = Literal["chat", "responses", "embeddings", "moderations"]
 TaskFamily = Literal["iab", "pii", "zero-shot", "extraction", "signals", "moderation"]
-Use = Literal["chat", "embeddings", "pii", "iab", "extraction", "zero-shot"]
+Use = Literal["chat", "embeddings", "pii", "iab", "extraction", "zero-shot", "signals"]
 
 __all__ = [
     "DEFAULT_CHAT_MODEL",
@@ -183,6 +183,7 @@ _USES: dict[Use, str] = {
     "iab": "IAB classification",
     "extraction": "entity extraction",
     "zero-shot": "zero-shot classification",
+    "signals": "signal extraction",
 }
 
 

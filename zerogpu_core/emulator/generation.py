@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from zerogpu_core.emulator.examples import Documented, find_documented
 from zerogpu_core.emulator.request import ChatRequest
-from zerogpu_core.emulator.tasks import run_task, summarize
+from zerogpu_core.emulator.tasks import instructed_summary, run_task, summarize
 from zerogpu_core.emulator.textgen import (
     apply_stop,
     reasoning_text,
@@ -103,7 +103,7 @@ def _generate(request: ChatRequest, index: int, separate: bool) -> Choice:
 def _content(request: ChatRequest, index: int) -> str:
     if request.model.id == "t5-small":
         return summarize(request.last_user_text)
-    answer = tool_answer(request)
+    answer = tool_answer(request) or instructed_summary(request)
     if answer is not None:
         return answer
     fmt = request.response_format

@@ -12,16 +12,37 @@ from zerogpu_core.emulator.request import ChatRequest
 from zerogpu_core.emulator.wire import JSONObject, bad_request, dumps
 from zerogpu_core.emulator.zeroshot import parse_label_list, score_labels
 
-__all__ = ["run_task", "summarize"]
+__all__ = ["extract_sentences", "instructed_summary", "run_task", "summarize"]
 
 _MAX_LABELS = 10
 
 
-def summarize(text: str) -> str:
-    """t5-small style summary: the lower-cased first sentence."""
+_SENTENCE = re.compile(r"[^.!?]*[.!?]+(?=\s|$)")
+
+
+def extract_sentences(text: str) -> str:
+    """The first sentence, and the last complete one when there are three or more."""
     flat = " ".join(text.split())
-    match = re.match(r"(.+?[.!?])(?:\s|$)", flat)
-    return (match.group(1) if match else flat[:200]).lower()
+    sentences = [s.strip() for s in _SENTENCE.findall(flat) if s.strip()]
+    if not sentences:
+        return flat[:200]
+    return " ".join(sentences[:1] + sentences[-1:] if len(sentences) >= 3 else sentences[:1])
+
+
+def summarize(text: str) -> str:
+    """t5-small style extractive summary, lower-cased (:func:`extract_sentences`: the
+    end of what the model read, after its silent 512-token cut, shows in it)."""
+    return extract_sentences(text).lower()
+
+
+def instructed_summary(request: ChatRequest) -> str | None:
+    """llama-3.1-8b-instruct-fast asked for a summary by its system message: an
+    extractive summary marked as emulated; ``None`` for any other request."""
+    if request.model.id != "llama-3.1-8b-instruct-fast":
+        return None
+    if "summary" not in request.system_text.lower():
+        return None
+    return f"[emulated summary] {extract_sentences(request.last_user_text)}"
 
 
 def _zero_shot_labels(request: ChatRequest) -> list[str]:
@@ -50,6 +71,18 @@ def _zero_shot_labels(request: ChatRequest) -> list[str]:
     return labels
 
 
+def _signals(text: str, metadata: JSONObject) -> JSONObject:
+    """Signals with ``metadata.max_keywords`` (the one option the API names) applied."""
+    payload = signals_payload(text)
+    cap = metadata.get("max_keywords")
+    if cap is None:
+        return payload
+    if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
+        raise bad_request("metadata.max_keywords must be a positive integer", "metadata")
+    payload["keywords"] = payload["keywords"][:cap]
+    return payload
+
+
 def _payload(request: ChatRequest) -> JSONObject:
     text = request.last_user_text
     model_id = request.model.id
@@ -60,7 +93,7 @@ def _payload(request: ChatRequest) -> JSONObject:
     if model_id == "gliner2-base-v1":
         return gliner2_payload(text, request.metadata)
     if model_id == "zlm-v1-signal-extract":
-        return signals_payload(text)
+        return _signals(text, request.metadata)
     return dict(score_labels(text, _zero_shot_labels(request)))
 
 

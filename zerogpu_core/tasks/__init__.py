@@ -1,5 +1,5 @@
-"""Task helpers: IAB, zero-shot, schema classification, entities and JSON extraction, PII
-redaction and content moderation.
+"""Task helpers: IAB, zero-shot, schema classification, entities, JSON extraction,
+summaries and signals, PII redaction and content moderation.
 
 Both frameworks' document transformers are thin wrappers over these functions.
 The ``*_documents`` functions run either concurrently or, with
@@ -22,6 +22,15 @@ from zerogpu_core.tasks.chunking import (
     split_text,
     token_budget,
 )
+from zerogpu_core.tasks.domain_iab import (
+    DomainIABOptions,
+    DomainIABTask,
+    aclassify_domain,
+    aclassify_domains,
+    classify_domain,
+    classify_domains,
+)
+from zerogpu_core.tasks.domain_names import check_domain
 from zerogpu_core.tasks.entities import (
     EntitiesOptions,
     EntitiesResult,
@@ -111,6 +120,25 @@ from zerogpu_core.tasks.schema_classification import (
     classify_schema,
     classify_schema_documents,
 )
+from zerogpu_core.tasks.signals import (
+    SignalsOptions,
+    SignalsResult,
+    SignalsTask,
+    aextract_signals,
+    aextract_signals_documents,
+    extract_signals,
+    extract_signals_documents,
+)
+from zerogpu_core.tasks.summaries import (
+    SectionSummary,
+    SummaryOptions,
+    SummaryResult,
+    SummaryTask,
+    asummarize_documents,
+    asummarize_text,
+    summarize_documents,
+    summarize_text,
+)
 from zerogpu_core.tasks.zero_shot import (
     ZeroShotOptions,
     ZeroShotResult,
@@ -136,6 +164,8 @@ __all__ = [
     "ChunkedTask",
     "ContentFlaggedError",
     "DocumentResults",
+    "DomainIABOptions",
+    "DomainIABTask",
     "DropPolicy",
     "EntitiesOptions",
     "EntitiesResult",
@@ -163,6 +193,13 @@ __all__ = [
     "SchemaClassificationOptions",
     "SchemaClassificationResult",
     "SchemaClassificationTask",
+    "SectionSummary",
+    "SignalsOptions",
+    "SignalsResult",
+    "SignalsTask",
+    "SummaryOptions",
+    "SummaryResult",
+    "SummaryTask",
     "TaskOutputError",
     "TextChunk",
     "TransformInterrupted",
@@ -171,6 +208,8 @@ __all__ = [
     "ZeroShotOptions",
     "ZeroShotResult",
     "ZeroShotTask",
+    "aclassify_domain",
+    "aclassify_domains",
     "aclassify_iab",
     "aclassify_iab_documents",
     "aclassify_schema",
@@ -182,10 +221,17 @@ __all__ = [
     "aextract_entities_documents",
     "aextract_json",
     "aextract_json_documents",
+    "aextract_signals",
+    "aextract_signals_documents",
     "amoderate",
     "aprocess_documents",
     "aredact_pii",
     "aredact_pii_documents",
+    "asummarize_documents",
+    "asummarize_text",
+    "check_domain",
+    "classify_domain",
+    "classify_domains",
     "classify_iab",
     "classify_iab_documents",
     "classify_schema",
@@ -200,6 +246,8 @@ __all__ = [
     "extract_json",
     "extract_json_documents",
     "extract_payload",
+    "extract_signals",
+    "extract_signals_documents",
     "merge_iab_results",
     "moderate",
     "parse_iab_payload",
@@ -208,5 +256,7 @@ __all__ = [
     "redact_pii",
     "redact_pii_documents",
     "split_text",
+    "summarize_documents",
+    "summarize_text",
     "token_budget",
 ]

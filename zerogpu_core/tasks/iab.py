@@ -21,6 +21,7 @@ from zerogpu_core.catalog import check_model
 from zerogpu_core.tasks._payload import extract_payload
 from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
+from zerogpu_core.tasks.domain_names import check_domain
 from zerogpu_core.tasks.results import DocumentResults, check_texts
 from zerogpu_core.tasks.runner import (
     DEFAULT_MAX_CONCURRENCY,
@@ -313,7 +314,7 @@ def normalise_domain(text: str) -> str:
             f"{DOMAIN_IAB_MODEL} classifies one domain name such as 'nytimes.com'; "
             f"got {len(value)} characters that are not a host name or URL"
         )
-    return host
+    return check_domain(host)
 
 
 def plan_iab(text: str, options: IABOptions) -> list[TextChunk]:
