@@ -53,8 +53,14 @@ from zerogpu_core.tasks.moderate import (
     ContentFlaggedError,
     ModerationOptions,
     ModerationVerdict,
+)
+from zerogpu_core.tasks.moderation_runs import (
+    GuardModerationTask,
+    ScoredModerationTask,
     amoderate,
+    amoderate_documents,
     moderate,
+    moderate_documents,
 )
 from zerogpu_core.tasks.pii import (
     DEFAULT_PII_MODEL,
@@ -122,6 +128,7 @@ __all__ = [
     "EntitiesResult",
     "EntitiesTask",
     "Entity",
+    "GuardModerationTask",
     "IABCategory",
     "IABClassificationTask",
     "IABIntent",
@@ -138,6 +145,7 @@ __all__ = [
     "PIIResult",
     "PIISpan",
     "PIIVerificationError",
+    "ScoredModerationTask",
     "TaskOutputError",
     "TextChunk",
     "TransformInterrupted",
@@ -154,6 +162,7 @@ __all__ = [
     "aextract_entities",
     "aextract_entities_documents",
     "amoderate",
+    "amoderate_documents",
     "aprocess_documents",
     "aredact_pii",
     "aredact_pii_documents",
@@ -169,6 +178,7 @@ __all__ = [
     "extract_payload",
     "merge_iab_results",
     "moderate",
+    "moderate_documents",
     "parse_iab_payload",
     "parse_pii_payload",
     "process_documents",
