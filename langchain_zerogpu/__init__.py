@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from langchain_zerogpu.embeddings import ZeroGPUEmbeddings
     from langchain_zerogpu.task_transformers import (
         ZeroGPUEntityExtractor,
+        ZeroGPUModerationTagger,
         ZeroGPUZeroShotClassifier,
     )
     from langchain_zerogpu.toolkit import ZeroGPUToolkit
@@ -67,6 +68,7 @@ _EXPORTS = {
     "deanonymize": "langchain_zerogpu.document_transformers",
     "ZeroGPUEmbeddings": "langchain_zerogpu.embeddings",
     "ZeroGPUEntityExtractor": "langchain_zerogpu.task_transformers",
+    "ZeroGPUModerationTagger": "langchain_zerogpu.task_transformers",
     "ZeroGPUZeroShotClassifier": "langchain_zerogpu.task_transformers",
     "ZeroGPUToolkit": "langchain_zerogpu.toolkit",
     "ZeroGPUChatThinkingTool": "langchain_zerogpu.tools",
@@ -132,6 +134,7 @@ __all__ = [
     "ZeroGPUExtractSignalsTool",
     "ZeroGPUIABClassifier",
     "ZeroGPUModerateTool",
+    "ZeroGPUModerationTagger",
     "ZeroGPUPIIDetector",
     "ZeroGPUPIIRedactor",
     "ZeroGPUReasonDeepseekTool",
