@@ -16,6 +16,10 @@ if TYPE_CHECKING:
         ZeroGPUZeroShotExtractor,
     )
     from llama_index_zerogpu.llms import ZeroGPU
+    from llama_index_zerogpu.moderation import (
+        ZeroGPUModeratedQueryEngine,
+        ZeroGPUModerationPostprocessor,
+    )
     from llama_index_zerogpu.postprocessors import ZeroGPUPIINodePostprocessor
     from llama_index_zerogpu.transformations import ZeroGPUPIIRedactor
 
@@ -26,6 +30,8 @@ _EXPORTS = {
     "ZeroGPUEntityExtractor": "llama_index_zerogpu.extractors",
     "ZeroGPUIABExtractor": "llama_index_zerogpu.extractors",
     "ZeroGPUZeroShotExtractor": "llama_index_zerogpu.extractors",
+    "ZeroGPUModeratedQueryEngine": "llama_index_zerogpu.moderation",
+    "ZeroGPUModerationPostprocessor": "llama_index_zerogpu.moderation",
     "ZeroGPUPIINodePostprocessor": "llama_index_zerogpu.postprocessors",
     "ZeroGPUPIIRedactor": "llama_index_zerogpu.transformations",
 }
@@ -35,6 +41,8 @@ __all__ = [
     "ZeroGPUEmbedding",
     "ZeroGPUEntityExtractor",
     "ZeroGPUIABExtractor",
+    "ZeroGPUModeratedQueryEngine",
+    "ZeroGPUModerationPostprocessor",
     "ZeroGPUPIINodePostprocessor",
     "ZeroGPUPIIRedactor",
     "ZeroGPUZeroShotExtractor",
