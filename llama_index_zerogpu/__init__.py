@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         ZeroGPUModerationPostprocessor,
     )
     from llama_index_zerogpu.postprocessors import ZeroGPUPIINodePostprocessor
+    from llama_index_zerogpu.tool_spec import ZeroGPUToolSpec
     from llama_index_zerogpu.transformations import ZeroGPUPIIRedactor
 
 #: Public name -> the module that defines it.
@@ -34,6 +35,7 @@ _EXPORTS = {
     "ZeroGPUModerationPostprocessor": "llama_index_zerogpu.moderation",
     "ZeroGPUPIINodePostprocessor": "llama_index_zerogpu.postprocessors",
     "ZeroGPUPIIRedactor": "llama_index_zerogpu.transformations",
+    "ZeroGPUToolSpec": "llama_index_zerogpu.tool_spec",
 }
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "ZeroGPUModerationPostprocessor",
     "ZeroGPUPIINodePostprocessor",
     "ZeroGPUPIIRedactor",
+    "ZeroGPUToolSpec",
     "ZeroGPUZeroShotExtractor",
 ]
 
