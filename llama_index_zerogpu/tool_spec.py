@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from llama_index.core.tools.tool_spec.base import SPEC_FUNCTION_TYPE, BaseToolSpec
+from pydantic import SecretStr
 
 from llama_index_zerogpu._tasks import ZeroGPUTaskSettings
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
@@ -163,6 +164,11 @@ class ZeroGPUToolSpec(BaseToolSpec):
         self.moderation = moderation or ModerationOptions()
         self.pii = pii or PIIOptions()
         self.iab = iab or IABOptions()
+
+    @property
+    def api_key(self) -> SecretStr | None:
+        """The key the tools send (a ``SecretStr``, never shown)."""
+        return self.settings.api_key
 
     @task_tool
     def moderate_text(self, text: str) -> TaskCall[Any]:
