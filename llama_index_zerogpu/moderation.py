@@ -26,7 +26,7 @@ from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from llama_index.core.prompts.mixin import PromptMixinType
 from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle
 
-from llama_index_zerogpu._tasks import ZeroGPUTaskSettings, node_texts
+from llama_index_zerogpu._tasks import ZeroGPUTaskSettings, hide_metadata_key, node_texts
 from zerogpu_core.tasks import (
     DEFAULT_MAX_CONCURRENCY,
     ContentFlaggedError,
@@ -93,9 +93,7 @@ class ZeroGPUModerationPostprocessor(ModerationFields, ZeroGPUTaskSettings, Base
             verdict = verdicts[index]
             copy = nodes[index].node.model_copy(deep=True)
             copy.metadata[self.metadata_key] = verdict.to_metadata() if verdict else {}
-            for excluded in (copy.excluded_embed_metadata_keys, copy.excluded_llm_metadata_keys):
-                if self.metadata_key not in excluded:
-                    excluded.append(self.metadata_key)
+            hide_metadata_key(copy, self.metadata_key)
             out.append(NodeWithScore(node=copy, score=nodes[index].score))
         return out
 
