@@ -134,3 +134,11 @@ async def test_async_path_does_not_block_the_event_loop(emu: Emulator) -> None:
     assert elapsed >= 0.5
     # A blocked loop would not tick at all during the 0.5 s answer.
     assert ticks >= 10
+
+
+def test_progress_bar_counts_documents(emu: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    tagger = ZeroGPUModerationTagger(show_progress=True, **_kw(emu))
+    tagger.transform_documents(_docs(THREAT, CALM))
+    err = capsys.readouterr().err
+    assert "Moderation" in err
+    assert "2/2" in err
