@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     )
     from langchain_zerogpu.task_transformers import (
         ZeroGPUEntityExtractor,
+        ZeroGPUModerationTagger,
         ZeroGPUZeroShotClassifier,
     )
     from langchain_zerogpu.toolkit import ZeroGPUToolkit
@@ -76,6 +77,7 @@ _EXPORTS = {
     "deanonymize": "langchain_zerogpu.document_transformers",
     "ZeroGPUEmbeddings": "langchain_zerogpu.embeddings",
     "ZeroGPUEntityExtractor": "langchain_zerogpu.task_transformers",
+    "ZeroGPUModerationTagger": "langchain_zerogpu.task_transformers",
     "ZeroGPUZeroShotClassifier": "langchain_zerogpu.task_transformers",
     "ZeroGPUJSONExtractor": "langchain_zerogpu.schema_transformers",
     "ZeroGPUSchemaClassifier": "langchain_zerogpu.schema_transformers",
@@ -148,6 +150,7 @@ __all__ = [
     "ZeroGPUIABClassifier",
     "ZeroGPUJSONExtractor",
     "ZeroGPUModerateTool",
+    "ZeroGPUModerationTagger",
     "ZeroGPUPIIDetector",
     "ZeroGPUPIIRedactor",
     "ZeroGPUReasonDeepseekTool",

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
         ZeroGPUZeroShotExtractor,
     )
     from llama_index_zerogpu.llms import ZeroGPU
+    from llama_index_zerogpu.moderation import (
+        ZeroGPUModeratedQueryEngine,
+        ZeroGPUModerationPostprocessor,
+    )
     from llama_index_zerogpu.postprocessors import ZeroGPUPIINodePostprocessor
     from llama_index_zerogpu.schema_extractors import (
         ZeroGPUJSONExtractor,
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
         ZeroGPUSignalsExtractor,
         ZeroGPUSummaryExtractor,
     )
+    from llama_index_zerogpu.tool_spec import ZeroGPUToolSpec
     from llama_index_zerogpu.transformations import ZeroGPUPIIRedactor
 
 #: Public name -> the module that defines it.
@@ -36,10 +41,13 @@ _EXPORTS = {
     "ZeroGPUSummaryExtractor": "llama_index_zerogpu.summary_extractors",
     "ZeroGPUIABExtractor": "llama_index_zerogpu.extractors",
     "ZeroGPUZeroShotExtractor": "llama_index_zerogpu.extractors",
+    "ZeroGPUModeratedQueryEngine": "llama_index_zerogpu.moderation",
+    "ZeroGPUModerationPostprocessor": "llama_index_zerogpu.moderation",
     "ZeroGPUPIINodePostprocessor": "llama_index_zerogpu.postprocessors",
     "ZeroGPUJSONExtractor": "llama_index_zerogpu.schema_extractors",
     "ZeroGPUSchemaClassificationExtractor": "llama_index_zerogpu.schema_extractors",
     "ZeroGPUPIIRedactor": "llama_index_zerogpu.transformations",
+    "ZeroGPUToolSpec": "llama_index_zerogpu.tool_spec",
 }
 
 __all__ = [
@@ -48,11 +56,14 @@ __all__ = [
     "ZeroGPUEntityExtractor",
     "ZeroGPUIABExtractor",
     "ZeroGPUJSONExtractor",
+    "ZeroGPUModeratedQueryEngine",
+    "ZeroGPUModerationPostprocessor",
     "ZeroGPUPIINodePostprocessor",
     "ZeroGPUPIIRedactor",
     "ZeroGPUSchemaClassificationExtractor",
     "ZeroGPUSignalsExtractor",
     "ZeroGPUSummaryExtractor",
+    "ZeroGPUToolSpec",
     "ZeroGPUZeroShotExtractor",
 ]
 

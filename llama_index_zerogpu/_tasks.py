@@ -14,6 +14,7 @@ from zerogpu_core.tasks import DocumentResults, PIIResult
 
 __all__ = [
     "ZeroGPUTaskSettings",
+    "hide_metadata_key",
     "node_metadata",
     "node_texts",
     "redacted_nodes",
@@ -50,7 +51,8 @@ def node_texts(
     return [n.get_content(metadata_mode=mode) for n in nodes], ids
 
 
-def _hide(node: BaseNode, key: str) -> None:
+def hide_metadata_key(node: BaseNode, key: str) -> None:
+    """Keep ``metadata[key]`` out of the node's embedding and LLM text."""
     for excluded in (node.excluded_embed_metadata_keys, node.excluded_llm_metadata_keys):
         if key not in excluded:
             excluded.append(key)
@@ -77,9 +79,9 @@ def redacted_nodes(
         copy.set_content(result.text)
         copy.metadata = result.redacted_metadata(copy.metadata)
         copy.metadata[metadata_key] = result.to_metadata()
-        _hide(copy, metadata_key)
+        hide_metadata_key(copy, metadata_key)
         if mapping_key is not None:
             copy.metadata[mapping_key] = dict(result.mapping)
-            _hide(copy, mapping_key)
+            hide_metadata_key(copy, mapping_key)
         out.append(copy)
     return out

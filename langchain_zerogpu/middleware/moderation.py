@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -28,6 +27,7 @@ from zerogpu_core.tasks import (
     amoderate,
     moderate,
 )
+from zerogpu_core.tasks.moderation_guard import DEFAULT_VIOLATION_MESSAGE, violation_notice
 
 if TYPE_CHECKING:
     from langgraph.runtime import Runtime
@@ -42,7 +42,6 @@ __all__ = [
 
 ViolationStage = Literal["input", "output", "tool"]
 ExitBehavior = Literal["error", "end", "replace"]
-DEFAULT_VIOLATION_MESSAGE = "I can't help with that: the content was flagged for {categories}."
 
 
 class ZeroGPUModerationError(ContentFlaggedError):
@@ -245,17 +244,9 @@ class ZeroGPUModerationMiddleware(AgentMiddleware[AgentState[Any], Any]):
         return {"messages": replaced} if replaced else None
 
     def _notice(self, candidate: _Candidate, verdict: ModerationVerdict) -> str:
-        template = self.violation_message or DEFAULT_VIOLATION_MESSAGE
-        fields = {
-            "categories": ", ".join(verdict.categories) or "ZeroGPU's moderation policy",
-            "category_scores": json.dumps(verdict.scores, sort_keys=True),
-            "stage": candidate.stage,
-            "original_content": candidate.text,
-        }
-        try:
-            return template.format(**fields)
-        except (KeyError, IndexError, ValueError):
-            return template  # braces that are not our fields: the text as written
+        return violation_notice(
+            verdict, candidate.stage, self.violation_message, original=candidate.text
+        )
 
 
 def _candidates(

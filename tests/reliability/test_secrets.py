@@ -19,6 +19,7 @@ from langchain_core.load import dumpd, dumps
 from llama_index.core import Document as LlamaDocument
 from llama_index.core.base.llms.types import ChatMessage
 from llama_index.core.ingestion import IngestionCache, IngestionPipeline
+from llama_index.core.query_engine import CustomQueryEngine
 from llama_index.core.schema import NodeWithScore, TextNode
 from pydantic import SecretStr, ValidationError
 
@@ -26,6 +27,7 @@ from langchain_zerogpu import (
     ChatZeroGPU,
     ZeroGPUEmbeddings,
     ZeroGPUIABClassifier,
+    ZeroGPUModerationTagger,
     ZeroGPUPIIRedactor,
 )
 from langchain_zerogpu.document_transformers import ZeroGPUPIIDetector
@@ -33,7 +35,10 @@ from llama_index_zerogpu import (
     ZeroGPU,
     ZeroGPUEmbedding,
     ZeroGPUIABExtractor,
+    ZeroGPUModeratedQueryEngine,
+    ZeroGPUModerationPostprocessor,
     ZeroGPUPIINodePostprocessor,
+    ZeroGPUToolSpec,
 )
 from llama_index_zerogpu import ZeroGPUPIIRedactor as LlamaPIIRedactor
 from tests.conftest import zerogpu_body_matcher
@@ -58,6 +63,13 @@ MODEL = "LFM2.5-1.2B-Instruct"
 def secret_emulator() -> Iterator[Emulator]:
     with Emulator(api_key=SECRET) as emu:
         yield emu
+
+
+class _Echo(CustomQueryEngine):
+    """A query engine answering its query (the guarded engine in these tests)."""
+
+    def custom_query(self, query_str: str) -> str:
+        return query_str
 
 
 def _used_objects(emu: Emulator, key: str | None = SECRET) -> dict[str, Any]:
@@ -85,6 +97,22 @@ def _used_objects(emu: Emulator, key: str | None = SECRET) -> dict[str, Any]:
         "llama ZeroGPUPIINodePostprocessor": (
             ZeroGPUPIINodePostprocessor(**kw),
             lambda o: o.postprocess_nodes([NodeWithScore(node=node, score=1.0)]),
+        ),
+        "ZeroGPUModerationTagger": (
+            ZeroGPUModerationTagger(**kw),
+            lambda o: o.transform_documents([doc]),
+        ),
+        "llama ZeroGPUModerationPostprocessor": (
+            ZeroGPUModerationPostprocessor(**kw),
+            lambda o: o.postprocess_nodes([NodeWithScore(node=node, score=1.0)]),
+        ),
+        "llama ZeroGPUModeratedQueryEngine": (
+            ZeroGPUModeratedQueryEngine(query_engine=_Echo(), **kw),
+            lambda o: o.query("Hi"),
+        ),
+        "llama ZeroGPUToolSpec": (
+            ZeroGPUToolSpec(**kw),
+            lambda o: o.moderate_text("Hi"),
         ),
     }
     for instance, use in objects.values():
@@ -139,7 +167,7 @@ def test_keys_with_surrounding_whitespace_work_everywhere(
     if where == "environment":
         monkeypatch.setenv("ZEROGPU_API_KEY", padded)
     objects = _used_objects(secret_emulator, padded if where == "argument" else None)
-    assert len(objects) == 10
+    assert len(objects) == 14
     sent = {r.headers["x-api-key"] for r in secret_emulator.requests}
     assert sent == {"***"}  # every request authenticated (the log masks the key)
 
@@ -192,6 +220,8 @@ def _public_constructors() -> dict[str, Callable[..., Any]]:
         "llama ZeroGPUIABExtractor": ZeroGPUIABExtractor,
         "llama ZeroGPUPIIRedactor": LlamaPIIRedactor,
         "llama ZeroGPUPIINodePostprocessor": ZeroGPUPIINodePostprocessor,
+        "ZeroGPUModerationTagger": ZeroGPUModerationTagger,
+        "llama ZeroGPUModerationPostprocessor": ZeroGPUModerationPostprocessor,
     }
 
 

@@ -72,8 +72,14 @@ from zerogpu_core.tasks.moderate import (
     ContentFlaggedError,
     ModerationOptions,
     ModerationVerdict,
+)
+from zerogpu_core.tasks.moderation_runs import (
+    GuardModerationTask,
+    ScoredModerationTask,
     amoderate,
+    amoderate_documents,
     moderate,
+    moderate_documents,
 )
 from zerogpu_core.tasks.pii import (
     DEFAULT_PII_MODEL,
@@ -171,6 +177,7 @@ __all__ = [
     "EntitiesResult",
     "EntitiesTask",
     "Entity",
+    "GuardModerationTask",
     "IABCategory",
     "IABClassificationTask",
     "IABIntent",
@@ -193,6 +200,7 @@ __all__ = [
     "SchemaClassificationOptions",
     "SchemaClassificationResult",
     "SchemaClassificationTask",
+    "ScoredModerationTask",
     "SectionSummary",
     "SignalsOptions",
     "SignalsResult",
@@ -224,6 +232,7 @@ __all__ = [
     "aextract_signals",
     "aextract_signals_documents",
     "amoderate",
+    "amoderate_documents",
     "aprocess_documents",
     "aredact_pii",
     "aredact_pii_documents",
@@ -250,6 +259,7 @@ __all__ = [
     "extract_signals_documents",
     "merge_iab_results",
     "moderate",
+    "moderate_documents",
     "parse_iab_payload",
     "parse_pii_payload",
     "process_documents",

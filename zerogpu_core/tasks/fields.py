@@ -19,6 +19,8 @@ from zerogpu_core.tasks.entities import EntitiesOptions
 from zerogpu_core.tasks.extraction import EXTRACTION_MODEL
 from zerogpu_core.tasks.iab import DEFAULT_IAB_MODEL, IABOptions
 from zerogpu_core.tasks.json_extraction import JSONExtractionOptions
+from zerogpu_core.tasks.moderate import DEFAULT_MODERATION_MODEL, ModerationOptions
+from zerogpu_core.tasks.moderation_runs import check_batch_moderation
 from zerogpu_core.tasks.pii import DEFAULT_PII_MODEL, PIIOptions
 from zerogpu_core.tasks.pii_chunks import Verification
 from zerogpu_core.tasks.results import DropPolicy, KeepPolicy
@@ -34,6 +36,7 @@ __all__ = [
     "EntityFields",
     "IABFields",
     "JSONExtractionFields",
+    "ModerationFields",
     "PIIFields",
     "PIIRedactionFields",
     "RunOptions",
@@ -222,6 +225,37 @@ class SchemaClassificationFields(BaseModel):
         return SchemaClassificationOptions(
             self.classification_schema, self.threshold, self.model, self.max_chunk_tokens
         )
+
+
+class ModerationFields(BaseModel):
+    """Moderation options; batch mode is refused at construction for a model the
+    Batch API cannot run (only ``llama-guard-4-12b`` goes over chat)."""
+
+    model: str = Field(
+        default=DEFAULT_MODERATION_MODEL,
+        description="zlm-v1-moderation-edge (or omni-moderation-latest / "
+        "text-moderation-stable, its aliases) or llama-guard-4-12b.",
+    )
+    threshold: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Moderations route: flag a category at this score or above.",
+    )
+    categories: list[str] | None = Field(
+        default=None, description="Only these categories count (all when unset)."
+    )
+    max_chunk_tokens: int | None = Field(default=None, ge=1, description="Budget override.")
+
+    @model_validator(mode="after")
+    def _check_moderation_options(self) -> Self:
+        self._moderation_options()
+        if isinstance(self, BatchModeFields) and self.mode == "batch":
+            check_batch_moderation(self.model)
+        return self
+
+    def _moderation_options(self) -> ModerationOptions:
+        return ModerationOptions(self.model, self.threshold, self.categories, self.max_chunk_tokens)
 
 
 class PIIFields(BaseModel):

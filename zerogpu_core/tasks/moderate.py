@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.tasks._checks import check_text, check_threshold
 from zerogpu_core.tasks._payload import TaskOutputError
 from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
@@ -28,8 +27,7 @@ from zerogpu_core.tasks.moderation import (
     HAZARD_CATEGORIES,
     parse_guard_verdict,
 )
-from zerogpu_core.tasks.single_turn import achat_once, chat_once, chat_request
-from zerogpu_core.types import ModerationResponse, ModerationResult
+from zerogpu_core.types import ModerationResult
 
 __all__ = [
     "DEFAULT_MODERATION_MODEL",
@@ -40,9 +38,7 @@ __all__ = [
     "ContentFlaggedError",
     "ModerationOptions",
     "ModerationVerdict",
-    "amoderate",
     "guard_verdict",
-    "moderate",
     "plan_moderation",
     "request_groups",
     "scored_verdict",
@@ -232,14 +228,6 @@ def request_groups(
     return groups
 
 
-def _results(response: ModerationResponse, sent: int, model: str) -> list[ModerationResult]:
-    if len(response.results) != sent:
-        raise TaskOutputError(
-            f"{model} returned {len(response.results)} moderation results for {sent} inputs"
-        )
-    return list(response.results)
-
-
 def _hits(result: ModerationResult, options: ModerationOptions, model: str) -> set[str]:
     """The categories of one result that count as flagged under ``options``."""
     if options.threshold is not None:
@@ -324,51 +312,3 @@ def guard_verdict(answers: Sequence[str], options: ModerationOptions) -> Moderat
         codes=ordered,
         chunks=len(verdicts),
     )
-
-
-def moderate(
-    client: ZeroGPUClient, text: str, options: ModerationOptions | None = None
-) -> ModerationVerdict:
-    """Judge ``text`` (any length) with a moderation model.
-
-    Example:
-        >>> verdict = moderate(client, "I will hurt you")  # doctest: +SKIP
-        >>> verdict.flagged, verdict.categories  # doctest: +SKIP
-        (True, ('harassment/threatening', 'violence'))
-
-    Raises:
-        ValueError: for blank text or bad options (before any request).
-        TaskOutputError: when a reply cannot be read as a verdict.
-        ZeroGPUError: API errors, after the client's retries.
-    """
-    options = options or ModerationOptions()
-    chunks = plan_moderation(text, options)
-    if options.is_guard:
-        replies = [chat_once(client, chat_request(options.model, c.text)) for c in chunks]
-        return guard_verdict([r.answer for r in replies], options)
-    results: list[ModerationResult] = []
-    model = options.model
-    for group in request_groups(chunks):
-        response = client.create_moderation(input=[c.text for c in group], model=options.model)
-        results += _results(response, len(group), options.model)
-        model = response.model or model
-    return scored_verdict(results, options, model)
-
-
-async def amoderate(
-    client: AsyncZeroGPUClient, text: str, options: ModerationOptions | None = None
-) -> ModerationVerdict:
-    """Async :func:`moderate`."""
-    options = options or ModerationOptions()
-    chunks = plan_moderation(text, options)
-    if options.is_guard:
-        replies = [await achat_once(client, chat_request(options.model, c.text)) for c in chunks]
-        return guard_verdict([r.answer for r in replies], options)
-    results: list[ModerationResult] = []
-    model = options.model
-    for group in request_groups(chunks):
-        texts = [c.text for c in group]
-        response = await client.create_moderation(input=texts, model=options.model)
-        results += _results(response, len(group), options.model)
-        model = response.model or model
-    return scored_verdict(results, options, model)

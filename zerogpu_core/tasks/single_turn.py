@@ -22,6 +22,7 @@ __all__ = [
     "achat_once",
     "arespond",
     "atask_payload",
+    "chat_answer",
     "chat_once",
     "chat_request",
     "respond",
@@ -90,7 +91,12 @@ def _from_response(reply: Response, model: str) -> TextReply:
     return _checked(TextReply(reply.output_text, reply.reasoning_text), model)
 
 
-def _from_chat(reply: ChatCompletion, model: str) -> TextReply:
+def chat_answer(reply: ChatCompletion, model: str) -> TextReply:
+    """The answer of a chat completion (a job's reply in bulk runs).
+
+    Raises:
+        TaskOutputError: when the reply has no choices or no answer text.
+    """
     if not reply.choices:
         raise TaskOutputError(f"{model} returned a chat completion without choices")
     message = reply.message
@@ -123,12 +129,12 @@ def chat_once(client: ZeroGPUClient, body: Mapping[str, Any]) -> TextReply:
     Raises:
         TaskOutputError: when the reply has no answer text.
     """
-    return _from_chat(client.chat_completion(body), str(body.get("model")))
+    return chat_answer(client.chat_completion(body), str(body.get("model")))
 
 
 async def achat_once(client: AsyncZeroGPUClient, body: Mapping[str, Any]) -> TextReply:
     """Async :func:`chat_once`."""
-    return _from_chat(await client.chat_completion(body), str(body.get("model")))
+    return chat_answer(await client.chat_completion(body), str(body.get("model")))
 
 
 def task_payload(client: ZeroGPUClient, body: Mapping[str, Any]) -> dict[str, Any]:
