@@ -24,19 +24,28 @@ from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.tasks import (
     EntitiesOptions,
     IABOptions,
+    JSONExtractionOptions,
     ModerationOptions,
     PIIOptions,
+    SignalsOptions,
+    SummaryOptions,
     ZeroShotOptions,
     aclassify_iab,
     aclassify_zero_shot,
     aextract_entities,
+    aextract_json,
+    aextract_signals,
     amoderate,
     aredact_pii,
+    asummarize_text,
     classify_iab,
     classify_zero_shot,
     extract_entities,
+    extract_json,
+    extract_signals,
     moderate,
     redact_pii,
+    summarize_text,
 )
 
 __all__ = ["TaskCall", "ZeroGPUToolSpec", "task_tool"]
@@ -138,13 +147,16 @@ class ZeroGPUToolSpec(BaseToolSpec):
 
     Tools: ``moderate_text``, ``redact_pii`` (placeholders only: the original
     values never reach the agent), ``extract_entities``, ``classify_zero_shot`` and
-    ``classify_iab``; each runs sync or async (``FunctionAgent`` uses async). A
+    ``classify_iab``, ``extract_json``, ``summarize`` and ``extract_signals``;
+    each runs sync or async (``FunctionAgent`` uses async). A
     task's failure raises; the agent sees it as a tool error, never as a result.
 
     Args:
         moderation: options of ``moderate_text`` (model, threshold, categories).
         pii: options of ``redact_pii`` (categories, threshold, verification).
         iab: options of ``classify_iab`` (model).
+        summary: options of ``summarize`` (model, chunk budget).
+        signals: options of ``extract_signals`` (model, keyword cap).
         **connection: ``api_key``, ``project_id``, ``base_url``, ``timeout``,
             ``max_retries`` (unset ones from the environment).
     """
@@ -158,12 +170,16 @@ class ZeroGPUToolSpec(BaseToolSpec):
         moderation: ModerationOptions | None = None,
         pii: PIIOptions | None = None,
         iab: IABOptions | None = None,
+        summary: SummaryOptions | None = None,
+        signals: SignalsOptions | None = None,
         **connection: Any,
     ) -> None:
         self.settings = ZeroGPUTaskSettings(**connection)
         self.moderation = moderation or ModerationOptions()
         self.pii = pii or PIIOptions()
         self.iab = iab or IABOptions()
+        self.summary = summary or SummaryOptions()
+        self.signals = signals or SignalsOptions()
 
     @property
     def api_key(self) -> SecretStr | None:
@@ -220,5 +236,38 @@ class ZeroGPUToolSpec(BaseToolSpec):
         return TaskCall(
             lambda c: classify_iab(c, text, options),
             lambda c: aclassify_iab(c, text, options),
+            as_json,
+        )
+
+    @task_tool
+    def extract_json(self, text: str, fields: list[str]) -> TaskCall[Any]:
+        """Extract fields from text into JSON. Each field is 'name::str::description'
+        (one value) or 'name::list::description' (several values), e.g.
+        'email::str::Email address'. Returns JSON with the records found."""
+        options = JSONExtractionOptions({"record": fields})
+        return TaskCall(
+            lambda c: extract_json(c, text, options),
+            lambda c: aextract_json(c, text, options),
+            as_json,
+        )
+
+    @task_tool
+    def summarize(self, text: str) -> TaskCall[Any]:
+        """Summarise text of any length. Returns the summary text."""
+        options = self.summary
+        return TaskCall(
+            lambda c: summarize_text(c, text, options),
+            lambda c: asummarize_text(c, text, options),
+            lambda result: result.summary,
+        )
+
+    @task_tool
+    def extract_signals(self, text: str) -> TaskCall[Any]:
+        """Find the topics, keywords and intent of text. Returns JSON with topics,
+        keywords and intent."""
+        options = self.signals
+        return TaskCall(
+            lambda c: extract_signals(c, text, options),
+            lambda c: aextract_signals(c, text, options),
             as_json,
         )

@@ -28,7 +28,16 @@ pytestmark = pytest.mark.emulator
 PII_TEXT = "Call Jane Doe at 415-555-0134 or mail jane.doe@example.com today."
 SPORT = "The team won the football match after a late goal by the striker."
 ORIGINALS = ["Jane Doe", "415-555-0134", "jane.doe@example.com"]
-TOOLS = ["moderate_text", "redact_pii", "extract_entities", "classify_zero_shot", "classify_iab"]
+TOOLS = [
+    "moderate_text",
+    "redact_pii",
+    "extract_entities",
+    "classify_zero_shot",
+    "classify_iab",
+    "extract_json",
+    "summarize",
+    "extract_signals",
+]
 
 
 @pytest.fixture
@@ -66,6 +75,21 @@ def test_tools_return_the_core_results(emu: Emulator) -> None:
     )
     assert scores["label"] == "sports"
     assert json.loads(tools["classify_iab"].call(text="A new phone review").content)["model"]
+
+
+async def test_json_summary_and_signal_tools_return_the_core_results(emu: Emulator) -> None:
+    tools = _tools(_spec(emu))
+    fields = ["email::str::Email address"]
+    for output in (
+        tools["extract_json"].call(text=PII_TEXT, fields=fields),
+        await tools["extract_json"].acall(text=PII_TEXT, fields=fields),
+    ):
+        assert json.loads(output.content)["data"]["record"] == [{"email": "jane.doe@example.com"}]
+    summary = await tools["summarize"].acall(text=SPORT)
+    assert summary.content.startswith("[emulated summary]")
+    signals = json.loads(tools["extract_signals"].call(text=SPORT).content)
+    assert signals["keywords"]
+    assert tools["extract_json"].metadata.get_parameters_dict()["required"] == ["text", "fields"]
 
 
 async def test_redaction_returns_placeholders_never_the_original(emu: Emulator) -> None:
