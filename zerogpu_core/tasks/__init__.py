@@ -89,6 +89,7 @@ from zerogpu_core.tasks.results import (
 from zerogpu_core.tasks.runner import (
     DEFAULT_MAX_CONCURRENCY,
     ChunkedTask,
+    DocumentRunArgs,
     aprocess_documents,
     process_documents,
 )
@@ -117,6 +118,7 @@ __all__ = [
     "ChunkedTask",
     "ContentFlaggedError",
     "DocumentResults",
+    "DocumentRunArgs",
     "DropPolicy",
     "EntitiesOptions",
     "EntitiesResult",
