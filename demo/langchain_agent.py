@@ -1,23 +1,33 @@
-"""LangChain: redact and classify with the document transformers, store the vectors,
-then let a ``ChatZeroGPU`` agent answer by calling a search tool over the store."""
+"""LangChain: redact, extract entities and classify with the document transformers,
+store the vectors, then let a ``ChatZeroGPU`` agent answer by calling a search tool
+over the store, with the question and the answer moderated."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 
-from langchain_core.documents import Document
+from langchain_core.documents import BaseDocumentTransformer, Document
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.tools import BaseTool, tool
 from langchain_core.vectorstores import InMemoryVectorStore
 from tqdm.auto import tqdm
 
 from demo.documents import Corpus
-from demo.results import PipelineRun, Source, stored_text, top_category
+from demo.guard import Guard
+from demo.results import (
+    ENTITY_LABELS,
+    PipelineRun,
+    Source,
+    add_entities,
+    stored_text,
+    top_category,
+)
 from demo.target import Target
 from langchain_zerogpu import (
     ChatZeroGPU,
     ZeroGPUEmbeddings,
+    ZeroGPUEntityExtractor,
     ZeroGPUIABClassifier,
     ZeroGPUPIIRedactor,
 )
@@ -58,18 +68,23 @@ def _ingest(
     documents: Sequence[Document], run: PipelineRun, target: Target, progress: bool
 ) -> list[Document]:
     settings = target.settings()
-    redacted = ZeroGPUPIIRedactor(show_progress=progress, **settings).transform_documents(documents)
-    classified = ZeroGPUIABClassifier(show_progress=progress, **settings).transform_documents(
-        redacted
-    )
+    transformers: list[BaseDocumentTransformer] = [
+        ZeroGPUPIIRedactor(show_progress=progress, **settings),
+        # After redaction, so entity metadata cannot carry personal data.
+        ZeroGPUEntityExtractor(labels=list(ENTITY_LABELS), show_progress=progress, **settings),
+        ZeroGPUIABClassifier(show_progress=progress, **settings),
+    ]
+    for transformer in transformers:
+        documents = transformer.transform_documents(documents)
     out = []
-    for document in classified:
+    for document in documents:
         category = top_category(document.metadata["iab"])
         out.append(
             document.model_copy(update={"metadata": {**document.metadata, "category": category}})
         )
         run.redacted.update(document.metadata["pii"]["counts"])
         run.categories[category] += 1
+        add_entities(run, str(document.id), document.metadata["entities"])
     return out
 
 
@@ -108,11 +123,17 @@ def _agent(llm: ChatZeroGPU, search: BaseTool, question: str, run: PipelineRun) 
 
 
 def run_langchain(
-    corpus: Corpus, target: Target, *, model: str, question: str, progress: bool = True
+    corpus: Corpus,
+    target: Target,
+    guard: Guard,
+    *,
+    model: str,
+    question: str,
+    progress: bool = True,
 ) -> tuple[PipelineRun, InMemoryVectorStore]:
     """Ingest ``corpus`` and let the agent answer ``question``; returns the run and store."""
     run = PipelineRun("LangChain", documents=len(corpus.documents), question=question)
-    with run.timed("redact + classify"):
+    with run.timed("redact + entities + classify"):
         documents = _ingest(_documents(corpus), run, target, progress)
     with run.timed("embed + store"):
         store = _store(documents, target, progress)
@@ -120,6 +141,7 @@ def run_langchain(
     vectors = [item["vector"] for item in store.store.values()]
     run.vectors = (len(vectors), len(vectors[0]) if vectors else 0)
     llm = ChatZeroGPU(model=model, max_tokens=800, temperature=0.2, **target.settings())
-    with run.timed("agent"):
-        run.answer = _agent(llm, search_tool(store, run.sources), question, run)
+    search = search_tool(store, run.sources)
+    with run.timed("moderated agent"):
+        run.answer = guard.ask(run, question, lambda: _agent(llm, search, question, run))
     return run, store

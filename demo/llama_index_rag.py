@@ -1,4 +1,5 @@
-"""LlamaIndex: redact, split, classify, embed, index, then answer a question with sources."""
+"""LlamaIndex: redact, split, extract entities, classify, embed, index, then answer a
+moderated question with sources."""
 
 from __future__ import annotations
 
@@ -19,15 +20,29 @@ from llama_index.core.vector_stores import SimpleVectorStore
 from llama_index_instrumentation import get_dispatcher
 
 from demo.documents import Corpus
-from demo.results import PipelineRun, Source, stored_text, top_category
+from demo.guard import Guard
+from demo.results import (
+    ENTITY_LABELS,
+    PipelineRun,
+    Source,
+    add_entities,
+    stored_text,
+    top_category,
+)
 from demo.target import Target
-from llama_index_zerogpu import ZeroGPU, ZeroGPUEmbedding, ZeroGPUIABExtractor, ZeroGPUPIIRedactor
+from llama_index_zerogpu import (
+    ZeroGPU,
+    ZeroGPUEmbedding,
+    ZeroGPUEntityExtractor,
+    ZeroGPUIABExtractor,
+    ZeroGPUPIIRedactor,
+)
 
 __all__ = ["run_llama_index"]
 
-# The audit and IAB dicts stay out of what the embedder and the LLM read; a short
-# ``category`` label stands in for the IAB result.
-_HIDDEN = ("iab", "pii")
+# The audit, entity and IAB dicts stay out of what the embedder and the LLM read; a
+# short ``category`` label stands in for the IAB result.
+_HIDDEN = ("iab", "pii", "entities")
 
 
 class _ChatResponses(BaseEventHandler):
@@ -74,6 +89,7 @@ def _label_nodes(nodes: Sequence[BaseNode], run: PipelineRun) -> None:
     """Flatten the IAB result to one ``category`` and keep the audit dicts out of prompts."""
     seen: set[str] = set()
     for node in nodes:
+        add_entities(run, str(node.metadata.get("file")), node.metadata.get("entities"))
         node.metadata["category"] = top_category(node.metadata.get("iab"))
         for key in _HIDDEN:
             for excluded in (node.excluded_embed_metadata_keys, node.excluded_llm_metadata_keys):
@@ -101,7 +117,13 @@ def _record_chat(run: PipelineRun) -> Callable[[ChatResponse], None]:
 
 
 def run_llama_index(
-    corpus: Corpus, target: Target, *, model: str, question: str, progress: bool = True
+    corpus: Corpus,
+    target: Target,
+    guard: Guard,
+    *,
+    model: str,
+    question: str,
+    progress: bool = True,
 ) -> tuple[PipelineRun, VectorStoreIndex]:
     """Ingest ``corpus`` and answer ``question``; returns the run and the index."""
     settings = target.settings()
@@ -110,10 +132,11 @@ def run_llama_index(
         transformations=[
             ZeroGPUPIIRedactor(show_progress=progress, **settings),
             SentenceSplitter(chunk_size=512, chunk_overlap=32),
+            ZeroGPUEntityExtractor(labels=list(ENTITY_LABELS), show_progress=progress, **settings),
             ZeroGPUIABExtractor(show_progress=progress, **settings),
         ]
     )
-    with run.timed("redact + split + classify"):
+    with run.timed("redact + split + entities + classify"):
         nodes = pipeline.run(documents=_documents(corpus))
         _label_nodes(nodes, run)
     with run.timed("embed + index"):
@@ -125,11 +148,15 @@ def run_llama_index(
     run.stored = [stored_text(n.get_content(), n.metadata) for n in index.docstore.docs.values()]
     llm = ZeroGPU(model=model, max_tokens=800, temperature=0.2, **settings)
     engine = index.as_query_engine(llm=llm, similarity_top_k=3)
-    with run.timed("retrieve + answer"), _watch_chat(_record_chat(run)):
+
+    def answer() -> str:
         response = engine.query(question)
-    run.answer = str(response).strip()
-    run.sources = [
-        Source(str(hit.node.metadata.get("file")), hit.score, hit.node.metadata["category"])
-        for hit in response.source_nodes
-    ]
+        run.sources = [
+            Source(str(hit.node.metadata.get("file")), hit.score, hit.node.metadata["category"])
+            for hit in response.source_nodes
+        ]
+        return str(response).strip()
+
+    with run.timed("moderated retrieve + answer"), _watch_chat(_record_chat(run)):
+        run.answer = guard.ask(run, question, answer)
     return run, index

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from demo.documents import CORPUS_DIR, Corpus, load_corpus
+from demo.guard import PROBE, Guard
 from demo.langchain_agent import run_langchain
 from demo.llama_index_rag import run_llama_index
 from demo.report import EMULATED_NOTICE, DemoReport, render
@@ -28,8 +29,10 @@ DEFAULT_AGENT_QUESTION = (
     "screen, then say what support promised the customer."
 )
 _STAGES = (
-    "[1/2] LlamaIndex: redact -> split -> classify -> embed -> index -> query",
-    "[2/2] LangChain: redact -> classify -> embed -> store -> agent with a tool",
+    "[1/2] LlamaIndex: redact -> split -> entities -> classify -> embed -> index -> "
+    "moderated query",
+    "[2/2] LangChain: redact -> entities -> classify -> embed -> store -> "
+    "moderated agent with a tool",
 )
 
 
@@ -45,29 +48,26 @@ def run_demo(
 ) -> DemoReport:
     """Run the LlamaIndex and the LangChain pipelines over ``corpus`` against ``target``."""
     start = time.perf_counter()
-    print(
-        "[1/2] LlamaIndex: redact -> split -> classify -> embed -> index -> query",
-        file=out,
-        flush=True,
-    )
-    llama_run, _ = run_llama_index(
-        corpus, target, model=model, question=question, progress=progress
-    )
-    print(
-        "[2/2] LangChain: redact -> classify -> embed -> store -> agent with a tool",
-        file=out,
-        flush=True,
-    )
-    chain_run, _ = run_langchain(
-        corpus, target, model=model, question=agent_question, progress=progress
-    )
-    return DemoReport(corpus, target, (llama_run, chain_run), time.perf_counter() - start)
+    guard = Guard.for_target(target)
+    with guard.client:
+        print(_STAGES[0], file=out, flush=True)
+        llama_run, _ = run_llama_index(
+            corpus, target, guard, model=model, question=question, progress=progress
+        )
+        print(_STAGES[1], file=out, flush=True)
+        chain_run, _ = run_langchain(
+            corpus, target, guard, model=model, question=agent_question, progress=progress
+        )
+        probe = guard.judge(PROBE)
+    runs = (llama_run, chain_run)
+    return DemoReport(corpus, target, runs, time.perf_counter() - start, probe)
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m demo",
-        description="RAG ingestion with PII redaction and IAB classification on ZeroGPU.",
+        description="RAG ingestion with PII redaction, entities, IAB classification and "
+        "moderation on ZeroGPU.",
     )
     parser.add_argument("--corpus", type=Path, default=CORPUS_DIR, help="folder of .txt/.md")
     parser.add_argument("--model", default=DEFAULT_MODEL, help="chat model id")

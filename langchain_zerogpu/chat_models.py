@@ -258,29 +258,6 @@ class ChatZeroGPU(ArgumentPolicy, LangChainConnection, BaseChatModel):
                     yield chunk
         yield builder.finish()
 
-    def _batch_bodies(
-        self,
-        inputs: Sequence[LanguageModelInput],
-        per_input_kwargs: Sequence[Mapping[str, Any]] | None,
-        kwargs: dict[str, Any],
-    ) -> list[dict[str, Any]]:
-        if isinstance(inputs, str):
-            raise TypeError("batch_api takes a list of inputs; wrap a single prompt in a list")
-        if per_input_kwargs is not None and len(per_input_kwargs) != len(inputs):
-            raise ValueError(
-                f"per_input_kwargs has {len(per_input_kwargs)} entries for {len(inputs)} inputs"
-            )
-        bodies = []
-        for position, item in enumerate(inputs):
-            call = {**kwargs, **(per_input_kwargs[position] if per_input_kwargs else {})}
-            body = self._body(self._convert_input(item).to_messages(), None, call)
-            if call.get("stream") or body.get("stream"):
-                raise ValueError(
-                    f"Input {position} asks for streaming; Batch API lines cannot stream"
-                )
-            bodies.append(body)
-        return bodies
-
     @overload
     def batch_api(
         self,
@@ -337,17 +314,10 @@ class ChatZeroGPU(ArgumentPolicy, LangChainConnection, BaseChatModel):
                 cause (a ``BatchItemError``) of each failure.
             ValueError: for a streaming request or mismatched ``per_input_kwargs``.
         """
-        from langchain_zerogpu._batch import batch_messages
-        from zerogpu_core.tasks import BatchAPIOptions
+        from langchain_zerogpu._batch import ChatBatchJob
 
-        bodies = self._batch_bodies(inputs, per_input_kwargs, kwargs)
-        if not bodies:
-            return []
-        options = BatchAPIOptions(state_path, poll_interval)
-        runner = options.runner(self._clients().sync, show_progress=show_progress)
-        with translating_errors():
-            results = runner.run(bodies)
-        return batch_messages(results, bodies, return_exceptions=return_exceptions)
+        job = ChatBatchJob(self, state_path, poll_interval, show_progress, return_exceptions)
+        return job.run(inputs, per_input_kwargs, kwargs)
 
     @overload
     async def abatch_api(
@@ -379,17 +349,10 @@ class ChatZeroGPU(ArgumentPolicy, LangChainConnection, BaseChatModel):
         **kwargs: Any,
     ) -> list[AIMessage] | list[AIMessage | Exception]:
         """Async :meth:`batch_api` (polls with ``asyncio.sleep``)."""
-        from langchain_zerogpu._batch import batch_messages
-        from zerogpu_core.tasks import BatchAPIOptions
+        from langchain_zerogpu._batch import ChatBatchJob
 
-        bodies = self._batch_bodies(inputs, per_input_kwargs, kwargs)
-        if not bodies:
-            return []
-        options = BatchAPIOptions(state_path, poll_interval)
-        runner = options.async_runner(self._clients().async_client(), show_progress=show_progress)
-        with translating_errors():
-            results = await runner.run(bodies)
-        return batch_messages(results, bodies, return_exceptions=return_exceptions)
+        job = ChatBatchJob(self, state_path, poll_interval, show_progress, return_exceptions)
+        return await job.arun(inputs, per_input_kwargs, kwargs)
 
     def bind_tools(
         self,

@@ -12,8 +12,9 @@ import pytest
 from pydantic import SecretStr
 
 from demo.documents import CORPUS_DIR, load_corpus
+from demo.guard import PROBE, Guard
 from demo.report import EMULATED_NOTICE, DemoReport, render
-from demo.results import PipelineRun
+from demo.results import ENTITY_LABELS, PipelineRun
 from demo.run import main, run_demo
 from demo.target import Target, open_target
 from zerogpu_core import DEFAULT_BASE_URL
@@ -80,6 +81,11 @@ def test_demo_end_to_end_on_the_emulator(no_key: None) -> None:
     assert "Tool call:     search_support_documents(" in text
     assert text.count("Answer:        [emulated]") == 2
     assert "Source:        ticket-1043-cracked-screen.txt" in text
+    assert text.count("Entities:      date 4 (12 July, 28 May, 3 June, 8 July) [emulated]") == 2
+    moderated = "Moderation:    question not flagged, answer not flagged [emulated]"
+    assert text.count(moderated) == 2
+    assert f'Text:          "{PROBE}"' in text
+    assert "Verdict:       flagged for harassment/threatening, illicit, violence" in text
 
 
 def test_run_counts_labels_and_stores_no_personal_data(no_key: None) -> None:
@@ -99,7 +105,17 @@ def test_run_counts_labels_and_stores_no_personal_data(no_key: None) -> None:
         assert run.tokens.calls >= 1
         assert run.tokens.input > 0
         assert run.vectors[1] == 384
+        # Extracted after redaction: only the asked labels, no personal data.
+        assert run.entities
+        assert {label for _, label, _ in run.entities} <= set(ENTITY_LABELS)
+        assert not corpus.leaked(text for _, _, text in run.entities)
+        assert set(run.moderation) == {"question", "answer"}
+        assert not any(v.flagged for v in run.moderation.values())
+    assert llama.entities == chain.entities
     assert chain.tokens.calls == 2  # the tool call, then the answer
+    assert report.probe is not None
+    assert report.probe.flagged
+    assert "violence" in report.probe.categories
     assert report.emulated
     assert f"Redacted:      {_labels(llama)}" in render(report)
 
@@ -116,6 +132,33 @@ def test_report_flags_emulated_ids_even_with_a_key() -> None:
     assert EMULATED_NOTICE[:40] in render(DemoReport(corpus, live, (run,), 1.0))
     real = PipelineRun("LangChain", response_ids=["chatcmpl-abc"])
     assert "EMULATED" not in render(DemoReport(corpus, live, (real,), 1.0))
+    assert "[emulated]" not in render(DemoReport(corpus, live, (real,), 1.0))
+
+
+def test_a_flagged_question_is_not_asked(no_key: None) -> None:
+    threat = "I will kill you unless you list every customer."
+    with open_target() as target:
+        report = run_demo(
+            load_corpus(), target, question=threat, agent_question=threat, progress=False
+        )
+    for run in report.runs:
+        assert run.moderation["question"].flagged
+        assert "answer" not in run.moderation
+        assert run.answer == "(not asked: the question was flagged for violence)"
+        assert run.tokens.calls == 0
+        assert not run.tool_calls
+        assert not run.sources
+    assert "Moderation:    question flagged for violence [emulated]" in render(report)
+
+
+def test_a_flagged_answer_is_withheld(no_key: None) -> None:
+    run = PipelineRun("LangChain")
+    with open_target() as target:
+        guard = Guard.for_target(target)
+        answer = guard.ask(run, "How do I return a watch?", lambda: "I will kill you.")
+    assert answer == "(withheld: the answer was flagged for violence)"
+    assert not run.moderation["question"].flagged
+    assert run.moderation["answer"].flagged
 
 
 def test_with_a_key_the_same_code_calls_the_configured_api(

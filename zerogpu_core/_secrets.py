@@ -70,11 +70,12 @@ def api_key_header(key: SecretStr | None) -> str:
     return value
 
 
-def without_input(error: ValidationError) -> ValidationError:
+def without_input(error: ValidationError, *, title: str | None = None) -> ValidationError:
     """The same validation error with every input value replaced by ``<hidden>``.
 
     Messages and locations are kept; ``errors()`` and ``json()`` no longer carry
-    the key, a prompt or any other value the caller passed.
+    the key, a prompt or any other value the caller passed. ``title`` names the
+    class the caller constructed when the validating model is a helper.
     """
     details = [
         InitErrorDetails(
@@ -84,7 +85,7 @@ def without_input(error: ValidationError) -> ValidationError:
         )
         for item in error.errors(include_url=False, include_context=False, include_input=False)
     ]
-    return ValidationError.from_exception_data(error.title, details, hide_input=True)
+    return ValidationError.from_exception_data(title or error.title, details, hide_input=True)
 
 
 class InputHidingModel(_Model):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from langchain.agents.middleware import AgentMiddleware, AgentState, hook_config
 from langchain_core.messages import AIMessage, BaseMessage
+from typing_extensions import Unpack
 
 from langchain_zerogpu._client import ZeroGPUClient
 from langchain_zerogpu._errors import translating_errors
@@ -19,6 +20,7 @@ from langchain_zerogpu.middleware._messages import (
     new_tool_results,
     text_leaves,
 )
+from zerogpu_core._settings import ConnectionArgs
 from zerogpu_core.tasks import (
     DEFAULT_MODERATION_MODEL,
     ContentFlaggedError,
@@ -123,8 +125,11 @@ class ZeroGPUModerationMiddleware(AgentMiddleware[AgentState[Any], Any]):
         categories: only these categories count.
         max_chunk_tokens: override of the model's input limit per request.
         client: a :class:`~langchain_zerogpu.ZeroGPUClient` to share; otherwise one
-            is built from ``api_key``, ``project_id``, ``base_url``, ``timeout``
-            and ``max_retries`` (unset ones from the environment).
+            is built from the connection settings.
+        **connection: ``api_key``, ``project_id``, ``base_url``, ``timeout``,
+            ``max_retries``, ``max_retry_after``, ``default_headers``
+            (:class:`~zerogpu_core.ConnectionSettings`; unset ones from the
+            environment), not together with ``client``.
     """
 
     def __init__(
@@ -140,11 +145,7 @@ class ZeroGPUModerationMiddleware(AgentMiddleware[AgentState[Any], Any]):
         categories: Sequence[str] | None = None,
         max_chunk_tokens: int | None = None,
         client: ZeroGPUClient | None = None,
-        api_key: str | None = None,
-        project_id: str | None = None,
-        base_url: str | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
+        **connection: Unpack[ConnectionArgs],
     ) -> None:
         super().__init__()
         if exit_behavior not in get_args(ExitBehavior):
@@ -157,14 +158,7 @@ class ZeroGPUModerationMiddleware(AgentMiddleware[AgentState[Any], Any]):
         self.check_tool_results = check_tool_results
         self.exit_behavior: ExitBehavior = exit_behavior
         self.violation_message = violation_message
-        self.client = middleware_client(
-            client,
-            api_key=api_key,
-            project_id=project_id,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+        self.client = middleware_client(type(self).__name__, client, connection)
 
     @property
     def model(self) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, get_args
 from langchain.agents.middleware import AgentMiddleware, AgentState, PIIDetectionError
 from langchain_core.messages import BaseMessage
 from pydantic import SecretBytes, SecretStr
+from typing_extensions import Unpack
 
 from langchain_zerogpu._client import ZeroGPUClient
 from langchain_zerogpu._errors import translating_errors
@@ -22,6 +23,7 @@ from langchain_zerogpu.middleware._messages import (
     text_leaves,
     with_text_leaves,
 )
+from zerogpu_core._settings import ConnectionArgs
 from zerogpu_core.tasks import (
     DEFAULT_PII_MODEL,
     PIIOptions,
@@ -112,8 +114,11 @@ class ZeroGPUPIIMiddleware(AgentMiddleware[AgentState[Any], Any]):
         hash_key: secret for ``"hash"`` (at least 16 bytes); a random one per
             middleware when unset, so tokens are stable for its lifetime only.
         client: a :class:`~langchain_zerogpu.ZeroGPUClient` to share; otherwise one
-            is built from ``api_key``, ``project_id``, ``base_url``, ``timeout``
-            and ``max_retries`` (unset ones from the environment).
+            is built from the connection settings.
+        **connection: ``api_key``, ``project_id``, ``base_url``, ``timeout``,
+            ``max_retries``, ``max_retry_after``, ``default_headers``
+            (:class:`~zerogpu_core.ConnectionSettings`; unset ones from the
+            environment), not together with ``client``.
     """
 
     def __init__(
@@ -131,11 +136,7 @@ class ZeroGPUPIIMiddleware(AgentMiddleware[AgentState[Any], Any]):
         verification: Verification = "strict",
         hash_key: bytes | str | SecretStr | None = None,
         client: ZeroGPUClient | None = None,
-        api_key: str | None = None,
-        project_id: str | None = None,
-        base_url: str | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
+        **connection: Unpack[ConnectionArgs],
     ) -> None:
         super().__init__()
         if strategy not in get_args(PIIStrategy):
@@ -155,14 +156,7 @@ class ZeroGPUPIIMiddleware(AgentMiddleware[AgentState[Any], Any]):
             verification=verification,
         )
         self._hash_key = _secret_bytes(hash_key)
-        self.client = middleware_client(
-            client,
-            api_key=api_key,
-            project_id=project_id,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+        self.client = middleware_client(type(self).__name__, client, connection)
 
     def _inputs(self, messages: Sequence[BaseMessage]) -> list[tuple[int, str]]:
         found: list[tuple[int, str]] = []

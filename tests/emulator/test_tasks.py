@@ -232,3 +232,11 @@ def test_task_usage_counts_input_only(client: httpx.Client) -> None:
     ).json()
     assert body["usage"]["input_tokens"] > 0
     assert body["usage"]["output_tokens"] == 0
+
+
+def test_gliner2_ner_dates_in_both_orders(client: httpx.Client) -> None:
+    text = "Shipped June 3, 2024; stuck since 28 May. Due 12 July 2024, not at 12 Mayfield Road."
+    payload = _task(
+        client, "gliner2-base-v1", text, metadata={"usecase": "ner", "labels": ["date"]}
+    )
+    assert payload == {"entities": {"date": ["June 3, 2024", "28 May", "12 July 2024"]}}

@@ -1,8 +1,9 @@
 """What a batch job does next, written once for the sync and the async runner.
 
-The steps are generators that *yield* the I/O they need (:class:`Call` one client
-method, :class:`Sleep`) and receive its result; the runners only execute those
-effects. Everything else here is pure and tested directly.
+The steps are generators that *yield* the I/O they need (a typed client call from
+:mod:`zerogpu_core.batch.effects`, or a :class:`~.effects.Sleep`) and receive its
+result; the runners only execute those effects. Everything else here is pure and
+tested directly.
 """
 
 from __future__ import annotations
@@ -16,6 +17,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zerogpu_core._exceptions import APIConnectionError, APIStatusError, ConflictError
+from zerogpu_core.batch.effects import (
+    CancelBatch,
+    CreateBatch,
+    DeleteFile,
+    Effect,
+    FileContent,
+    ListBatches,
+    ListFiles,
+    RetrieveBatch,
+    Sleep,
+    UploadFile,
+    call,
+)
 from zerogpu_core.batch.errors import (
     BatchCreateError,
     BatchJobError,
@@ -41,14 +55,11 @@ from zerogpu_core.batch.results import (
     parse_result_file,
 )
 from zerogpu_core.batch.state import PENDING, UPLOADED, BatchJobState, BatchPartState
-from zerogpu_core.types import TERMINAL_BATCH_STATUSES, Batch, BatchError, BatchList, FileList
+from zerogpu_core.types import TERMINAL_BATCH_STATUSES, Batch, BatchError, BatchList
 
 __all__ = [
     "LOOKUP_GRACE",
-    "Call",
-    "Effect",
     "JobOptions",
-    "Sleep",
     "assemble_results",
     "build_job",
     "cancel_steps",
@@ -69,22 +80,6 @@ LOOKUP_GRACE = 30.0
 _CREATE_ATTEMPTS = 2
 
 
-@dataclass(frozen=True)
-class Call:
-    """Call ``client.<method>(**kwargs)`` and send back its result."""
-
-    method: str
-    kwargs: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Sleep:
-    """Wait ``seconds`` before the next step."""
-
-    seconds: float
-
-
-Effect = Call | Sleep
 Steps = Generator[Effect, Any, Any]
 Save = Callable[[BatchJobState], None]
 Progress = Callable[[int, int], None]
@@ -217,14 +212,21 @@ def part_filename(state: BatchJobState, part: BatchPartState) -> str:
     return f"{state.job_id}-part{part.number}.jsonl"
 
 
-def _create_kwargs(state: BatchJobState, part: BatchPartState) -> dict[str, Any]:
+def _create_call(state: BatchJobState, part: BatchPartState) -> CreateBatch:
     metadata = {**state.metadata, "zerogpu_job": state.job_id, "zerogpu_part": str(part.number)}
-    return {
-        "input_file_id": part.input_file_id,
-        "endpoint": state.endpoint,
-        "completion_window": state.completion_window,
-        "metadata": metadata,
-    }
+    return CreateBatch(
+        input_file_id=_recorded(part.input_file_id, part, "input file"),
+        endpoint=state.endpoint,
+        completion_window=state.completion_window,
+        metadata=metadata,
+    )
+
+
+def _recorded(value: str | None, part: BatchPartState, what: str) -> str:
+    """An id the state must hold at this step (a state file edited by hand may not)."""
+    if not value:
+        raise BatchJobError(f"Part {part.number} ({part.status}) has no {what} id in its state")
+    return value
 
 
 def record_create_failure(
@@ -267,7 +269,7 @@ def submit_steps(
                 yield from _delete_orphans(state, part)
             content = _content(encoded, part.start, part.stop)
             name = part_filename(state, part)
-            uploaded = yield Call("upload_file", {"file": content, "filename": name})
+            uploaded = yield from call(UploadFile(content=content, filename=name))
             part.input_file_id, part.status = uploaded.id, UPLOADED
             save(state)
         yield from _create(state, part, save, options, look_first=look_first)
@@ -277,11 +279,10 @@ def _delete_orphans(state: BatchJobState, part: BatchPartState) -> Steps:
     """Delete this part's uploads that never made it into the state (a crash mid-upload)."""
     name, after = part_filename(state, part), None
     while True:
-        query = {"purpose": "batch", **({"after": after} if after else {})}
-        page: FileList = yield Call("list_files", query)
+        page = yield from call(ListFiles(purpose="batch", after=after))
         for orphan in (f for f in page.data if f.filename == name):
             logger.info("Deleting %s, an input file a crashed run left behind", orphan.id)
-            yield Call("delete_file", {"file_id": orphan.id})
+            yield from call(DeleteFile(file_id=orphan.id))
         if not page.has_more or not page.last_id:
             return
         after = page.last_id
@@ -306,7 +307,7 @@ def _create(
         part.create_sent_at = time.time()
         save(state)
         try:
-            batch = yield Call("create_batch", _create_kwargs(state, part))
+            batch = yield from call(_create_call(state, part))
         except APIConnectionError:
             found = yield from _look_up(state, part, options)
             if found is None and attempt < _CREATE_ATTEMPTS:
@@ -333,8 +334,7 @@ def _look_up(state: BatchJobState, part: BatchPartState, options: JobOptions) ->
             yield Sleep(wait)
     after: str | None = None
     while True:
-        query: dict[str, Any] = {"limit": 100, **({"after": after} if after else {})}
-        page: BatchList = yield Call("list_batches", query)
+        page = yield from call(ListBatches(limit=100, after=after))
         found = find_batch_for_part(page, state, part)
         if found is not None or not page.has_more or not page.last_id:
             return found
@@ -362,7 +362,8 @@ def wait_steps(
     while True:
         for part in state.parts:
             if not is_settled(part):
-                part.update_from((yield Call("retrieve_batch", {"batch_id": part.batch_id})))
+                batch_id = _recorded(part.batch_id, part, "batch")
+                part.update_from((yield from call(RetrieveBatch(batch_id=batch_id))))
         save(state)
         progress(finished_lines(state), total)
         if all(is_settled(part) for part in state.parts):
@@ -381,11 +382,12 @@ def cancel_steps(state: BatchJobState, save: Save) -> Steps:
         if part.status in (PENDING, UPLOADED):
             part.status = "cancelled"
         elif not is_settled(part):
+            batch_id = _recorded(part.batch_id, part, "batch")
             try:
-                batch = yield Call("cancel_batch", {"batch_id": part.batch_id})
+                batch = yield from call(CancelBatch(batch_id=batch_id))
             except ConflictError:
                 # It became terminal meanwhile; record how it ended.
-                batch = yield Call("retrieve_batch", {"batch_id": part.batch_id})
+                batch = yield from call(RetrieveBatch(batch_id=batch_id))
             part.update_from(batch)
         save(state)
     return state
@@ -404,7 +406,7 @@ def collect_steps(state: BatchJobState) -> Steps:
     for part in state.parts:
         for file_id in (part.output_file_id, part.error_file_id):
             if file_id:
-                content = yield Call("file_content", {"file_id": file_id})
+                content = yield from call(FileContent(file_id=file_id))
                 files.append(parse_result_file(content))
     return assemble_results(state, merge_outcomes(*files))
 

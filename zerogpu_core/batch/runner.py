@@ -1,7 +1,7 @@
 """``BatchRunner`` and ``AsyncBatchRunner``: run many chat requests as ZeroGPU batches.
 
 Both runners share every decision (:mod:`zerogpu_core.batch.job`); each only
-executes the yielded client calls and sleeps in its own way.
+executes the yielded effects (:mod:`zerogpu_core.batch.effects`) in its own way.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from tqdm.auto import tqdm
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.batch import job
+from zerogpu_core.batch.effects import Sleep
 from zerogpu_core.batch.errors import BatchJobError, BatchStateError
 from zerogpu_core.batch.jsonl import BATCH_URL, MAX_LINES, MAX_UPLOAD_BYTES, BatchInput
 from zerogpu_core.batch.results import BatchResults
@@ -212,10 +213,10 @@ class BatchRunner(_RunnerBase[ZeroGPUClient]):
                 return done.value
             reply, failure = None, None
             try:
-                if isinstance(effect, job.Sleep):
+                if isinstance(effect, Sleep):
                     time.sleep(effect.seconds)
                 else:
-                    reply = getattr(self.client, effect.method)(**effect.kwargs)
+                    reply = effect.run(self.client)
             except Exception as exc:
                 failure = exc
 
@@ -268,9 +269,9 @@ class AsyncBatchRunner(_RunnerBase[AsyncZeroGPUClient]):
                 return done.value
             reply, failure = None, None
             try:
-                if isinstance(effect, job.Sleep):
+                if isinstance(effect, Sleep):
                     await asyncio.sleep(effect.seconds)
                 else:
-                    reply = await getattr(self.client, effect.method)(**effect.kwargs)
+                    reply = await effect.arun(self.client)
             except Exception as exc:
                 failure = exc

@@ -24,9 +24,14 @@ __all__ = ["gliner2_payload"]
 
 Finder = Callable[[str], list[str]]
 
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+# ISO, numeric, "June 3, 2024" and the day-first "3 June 2024" written outside the US.
 _DATE = re.compile(
-    r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep"
-    r"|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:, \d{4})?)\b"
+    rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|{_MONTH} \d{{1,2}}(?:, \d{{4}})?"
+    rf"|\d{{1,2}} {_MONTH}(?: \d{{4}})?)\b"
 )
 
 

@@ -114,6 +114,7 @@ from zerogpu_core.tasks.results import (
 from zerogpu_core.tasks.runner import (
     DEFAULT_MAX_CONCURRENCY,
     ChunkedTask,
+    DocumentRunArgs,
     aprocess_documents,
     process_documents,
 )
@@ -170,6 +171,7 @@ __all__ = [
     "ChunkedTask",
     "ContentFlaggedError",
     "DocumentResults",
+    "DocumentRunArgs",
     "DomainIABOptions",
     "DomainIABTask",
     "DropPolicy",

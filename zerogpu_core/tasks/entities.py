@@ -16,17 +16,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from typing_extensions import Unpack
+
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.catalog import check_model
 from zerogpu_core.tasks._checks import check_labels, check_threshold
 from zerogpu_core.tasks._payload import TaskOutputError, extract_payload
-from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.chunking import MIN_WINDOW_TOKENS, TextChunk, plan_windows, token_budget
 from zerogpu_core.tasks.extraction import EXTRACTION_MODEL, entities_metadata
 from zerogpu_core.tasks.results import DocumentResults, check_texts
 from zerogpu_core.tasks.runner import (
-    DEFAULT_MAX_CONCURRENCY,
     ChunkedTask,
+    DocumentRunArgs,
     aprocess_documents,
     arun_one,
     process_documents,
@@ -240,44 +241,20 @@ def extract_entities_documents(
     client: ZeroGPUClient,
     texts: Sequence[str],
     options: EntitiesOptions,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[EntitiesResult]:
     """The entities of many texts, concurrently or as one Batch API job (``batch``);
     failures are returned, never raised."""
     check_texts(texts)
-    return process_documents(
-        EntitiesTask(options),
-        client,
-        texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        batch=batch,
-    )
+    return process_documents(EntitiesTask(options), client, texts, **run)
 
 
 async def aextract_entities_documents(
     client: AsyncZeroGPUClient,
     texts: Sequence[str],
     options: EntitiesOptions,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[EntitiesResult]:
     """Async :func:`extract_entities_documents`."""
     check_texts(texts)
-    return await aprocess_documents(
-        EntitiesTask(options),
-        client,
-        texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        batch=batch,
-    )
+    return await aprocess_documents(EntitiesTask(options), client, texts, **run)

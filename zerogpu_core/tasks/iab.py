@@ -15,17 +15,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
+from typing_extensions import Unpack
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.catalog import check_model
 from zerogpu_core.tasks._payload import extract_payload
-from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
 from zerogpu_core.tasks.domain_names import check_domain
 from zerogpu_core.tasks.results import DocumentResults, check_texts
 from zerogpu_core.tasks.runner import (
-    DEFAULT_MAX_CONCURRENCY,
     ChunkedTask,
+    DocumentRunArgs,
     aprocess_documents,
     arun_one,
     process_documents,
@@ -388,11 +388,7 @@ def classify_iab_documents(
     client: ZeroGPUClient,
     texts: Sequence[str],
     options: IABOptions | None = None,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[IABResult]:
     """Classify many texts concurrently; failures are returned, never raised.
 
@@ -401,36 +397,16 @@ def classify_iab_documents(
     """
     options = options or IABOptions()
     check_texts(texts)
-    return process_documents(
-        IABClassificationTask(options),
-        client,
-        texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        batch=batch,
-    )
+    return process_documents(IABClassificationTask(options), client, texts, **run)
 
 
 async def aclassify_iab_documents(
     client: AsyncZeroGPUClient,
     texts: Sequence[str],
     options: IABOptions | None = None,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[IABResult]:
     """Async :func:`classify_iab_documents`."""
     options = options or IABOptions()
     check_texts(texts)
-    return await aprocess_documents(
-        IABClassificationTask(options),
-        client,
-        texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        batch=batch,
-    )
+    return await aprocess_documents(IABClassificationTask(options), client, texts, **run)

@@ -15,10 +15,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
+from typing_extensions import Unpack
+
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.catalog import check_model
 from zerogpu_core.tasks._payload import extract_payload
-from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.chunking import MIN_WINDOW_TOKENS, TextChunk, plan_windows, token_budget
 from zerogpu_core.tasks.pii_chunks import (
     ChunkRedaction,
@@ -37,8 +38,8 @@ from zerogpu_core.tasks.redaction import (
 )
 from zerogpu_core.tasks.results import DocumentResults, check_texts
 from zerogpu_core.tasks.runner import (
-    DEFAULT_MAX_CONCURRENCY,
     ChunkedTask,
+    DocumentRunArgs,
     aprocess_documents,
     arun_one,
     process_documents,
@@ -423,11 +424,8 @@ def redact_pii_documents(
     texts: Sequence[str],
     options: PIIOptions | None = None,
     *,
-    ids: Sequence[str | None] | None = None,
     metadata: Sequence[Mapping[str, Any]] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[PIIResult]:
     """Redact many texts concurrently; failures are returned, never raised.
 
@@ -442,13 +440,7 @@ def redact_pii_documents(
     """
     options = options or PIIOptions()
     return process_documents(
-        PIIRedactionTask(options),
-        client,
-        _documents(texts, metadata, options),
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        batch=batch,
+        PIIRedactionTask(options), client, _documents(texts, metadata, options), **run
     )
 
 
@@ -457,20 +449,11 @@ async def aredact_pii_documents(
     texts: Sequence[str],
     options: PIIOptions | None = None,
     *,
-    ids: Sequence[str | None] | None = None,
     metadata: Sequence[Mapping[str, Any]] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[PIIResult]:
     """Async :func:`redact_pii_documents`."""
     options = options or PIIOptions()
     return await aprocess_documents(
-        PIIRedactionTask(options),
-        client,
-        _documents(texts, metadata, options),
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        batch=batch,
+        PIIRedactionTask(options), client, _documents(texts, metadata, options), **run
     )

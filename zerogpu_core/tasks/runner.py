@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.tasks.batch_mode import (
@@ -28,6 +28,7 @@ from zerogpu_core.types import ChatCompletion
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
     "ChunkedTask",
+    "DocumentRunArgs",
     "aprocess_documents",
     "arun_one",
     "process_documents",
@@ -38,6 +39,21 @@ D = TypeVar("D")
 J = TypeVar("J")
 P = TypeVar("P")
 R = TypeVar("R")
+
+
+class DocumentRunArgs(TypedDict, total=False):
+    """How many documents are run: the keyword arguments of :func:`process_documents`,
+    which every ``*_documents`` function passes through (``**run``) unchanged.
+
+    ``ids`` label the documents in errors; ``max_concurrency`` caps requests in
+    flight (default 8); ``progress`` shows a tqdm bar; ``batch`` sends every chunk
+    as one line of a Batch API job instead (``max_concurrency`` then does not apply).
+    """
+
+    ids: Sequence[str | None] | None
+    max_concurrency: int
+    progress: bool
+    batch: BatchAPIOptions | None
 
 
 class ChunkedTask(ABC, Generic[D, J, P, R]):

@@ -17,16 +17,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from typing_extensions import Unpack
+
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.catalog import check_model
 from zerogpu_core.tasks._checks import check_labels
 from zerogpu_core.tasks._payload import TaskOutputError, extract_payload
-from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
 from zerogpu_core.tasks.results import DocumentResults, check_texts
 from zerogpu_core.tasks.runner import (
-    DEFAULT_MAX_CONCURRENCY,
     ChunkedTask,
+    DocumentRunArgs,
     aprocess_documents,
     arun_one,
     process_documents,
@@ -199,44 +200,20 @@ def classify_zero_shot_documents(
     client: ZeroGPUClient,
     texts: Sequence[str],
     options: ZeroShotOptions,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[ZeroShotResult]:
     """Classify many texts, concurrently or as one Batch API job (``batch``);
     failures are returned, never raised."""
     check_texts(texts)
-    return process_documents(
-        ZeroShotTask(options),
-        client,
-        texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        batch=batch,
-    )
+    return process_documents(ZeroShotTask(options), client, texts, **run)
 
 
 async def aclassify_zero_shot_documents(
     client: AsyncZeroGPUClient,
     texts: Sequence[str],
     options: ZeroShotOptions,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[ZeroShotResult]:
     """Async :func:`classify_zero_shot_documents`."""
     check_texts(texts)
-    return await aprocess_documents(
-        ZeroShotTask(options),
-        client,
-        texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        batch=batch,
-    )
+    return await aprocess_documents(ZeroShotTask(options), client, texts, **run)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -59,26 +60,36 @@ class FakeClient:
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]
 
-    def upload_file(self, **kwargs: Any) -> FileObject:
-        self._log("upload_file", **kwargs)
+    # Same keyword signatures as ZeroGPUClient, so a misnamed effect field fails here.
+    def upload_file(
+        self, file: bytes, *, purpose: str = "batch", filename: str | None = None
+    ) -> FileObject:
+        self._log("upload_file", file=file, filename=filename)
         return FileObject(id=f"file-{len(self.calls)}")
 
-    def create_batch(self, **kwargs: Any) -> Batch:
-        self._log("create_batch", **kwargs)
+    def create_batch(
+        self,
+        *,
+        input_file_id: str,
+        endpoint: str,
+        completion_window: str,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> Batch:
+        self._log("create_batch", input_file_id=input_file_id, metadata=metadata)
         if self.create_error:
             raise self.create_error
-        return Batch(id=f"batch-{kwargs['input_file_id']}", status="in_progress")
+        return Batch(id=f"batch-{input_file_id}", status="in_progress")
 
     def retrieve_batch(self, batch_id: str) -> Batch:
         self._log("retrieve_batch", batch_id=batch_id)
         return Batch(id=batch_id, status=self.status)
 
-    def list_batches(self, **kwargs: Any) -> BatchList:
-        self._log("list_batches", **kwargs)
+    def list_batches(self, *, limit: int | None = None, after: str | None = None) -> BatchList:
+        self._log("list_batches", limit=limit, after=after)
         return BatchList(data=self.listed)
 
-    def list_files(self, **kwargs: Any) -> FileList:
-        self._log("list_files", **kwargs)
+    def list_files(self, *, purpose: str | None = None, after: str | None = None) -> FileList:
+        self._log("list_files", purpose=purpose, after=after)
         return FileList(data=[])
 
     def cancel_batch(self, batch_id: str) -> Batch:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import pickle
 import random
 import threading
@@ -11,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
+from zerogpu_core import tasks
 from zerogpu_core.tasks import BatchTransformError, TransformInterrupted
 from zerogpu_core.tasks.concurrent import arun_documents, run_documents
 from zerogpu_core.tasks.results import DocumentResults, ItemFailure, check_texts
@@ -212,3 +214,24 @@ def test_an_interrupt_stops_submitting_and_carries_the_finished_results() -> Non
     assert "5 of 50 documents finished" in str(error)
     copy = pickle.loads(pickle.dumps(error))
     assert copy.results == error.results
+
+
+def test_document_run_args_are_the_runners_keywords() -> None:
+    """The ``**run`` of every ``*_documents`` function types exactly what the runner takes."""
+    for runner in (tasks.process_documents, tasks.aprocess_documents):
+        params = inspect.signature(runner).parameters.values()
+        keywords = {p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY}
+        assert keywords == set(tasks.DocumentRunArgs.__annotations__)
+    wrappers = [
+        tasks.classify_iab_documents,
+        tasks.aclassify_iab_documents,
+        tasks.extract_entities_documents,
+        tasks.aextract_entities_documents,
+        tasks.classify_zero_shot_documents,
+        tasks.aclassify_zero_shot_documents,
+        tasks.redact_pii_documents,
+        tasks.aredact_pii_documents,
+    ]
+    for wrapper in wrappers:
+        run = inspect.signature(wrapper).parameters["run"]
+        assert run.kind is inspect.Parameter.VAR_KEYWORD, wrapper.__name__
