@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from typing_extensions import Unpack
+
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.catalog import check_model
 from zerogpu_core.tasks._payload import extract_payload
-from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.chunking import TextChunk, estimate_tokens, token_budget
 from zerogpu_core.tasks.domain_names import check_domain
 from zerogpu_core.tasks.iab import (
@@ -28,8 +29,8 @@ from zerogpu_core.tasks.iab import (
 )
 from zerogpu_core.tasks.results import DocumentResults, check_texts
 from zerogpu_core.tasks.runner import (
-    DEFAULT_MAX_CONCURRENCY,
     ChunkedTask,
+    DocumentRunArgs,
     aprocess_documents,
     arun_one,
     process_documents,
@@ -145,11 +146,7 @@ def classify_domains(
     client: ZeroGPUClient,
     domains: Sequence[str],
     options: DomainIABOptions | None = None,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[IABResult]:
     """Classify many domains, concurrently or as one Batch API job; failures of
     the service are returned, never raised.
@@ -163,10 +160,7 @@ def classify_domains(
         DomainIABTask(options),
         client,
         domains,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        batch=batch,
+        **run,
     )
 
 
@@ -174,11 +168,7 @@ async def aclassify_domains(
     client: AsyncZeroGPUClient,
     domains: Sequence[str],
     options: DomainIABOptions | None = None,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[IABResult]:
     """Async :func:`classify_domains`."""
     options = options or DomainIABOptions()
@@ -187,8 +177,5 @@ async def aclassify_domains(
         DomainIABTask(options),
         client,
         domains,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        batch=batch,
+        **run,
     )

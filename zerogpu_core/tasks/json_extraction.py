@@ -26,17 +26,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from typing_extensions import Unpack
+
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.catalog import check_model
 from zerogpu_core.tasks._checks import check_schema, check_threshold
 from zerogpu_core.tasks._payload import TaskOutputError, extract_payload
-from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.chunking import MIN_WINDOW_TOKENS, TextChunk, plan_windows, token_budget
 from zerogpu_core.tasks.extraction import EXTRACTION_MODEL, json_metadata
 from zerogpu_core.tasks.results import DocumentResults, check_texts
 from zerogpu_core.tasks.runner import (
-    DEFAULT_MAX_CONCURRENCY,
     ChunkedTask,
+    DocumentRunArgs,
     aprocess_documents,
     arun_one,
     process_documents,
@@ -340,11 +341,7 @@ def extract_json_documents(
     client: ZeroGPUClient,
     texts: Sequence[str],
     options: JSONExtractionOptions,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[JSONExtractionResult]:
     """One object per text, concurrently or as one Batch API job (``batch``);
     failures are returned, never raised."""
@@ -353,10 +350,7 @@ def extract_json_documents(
         JSONExtractionTask(options),
         client,
         texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        batch=batch,
+        **run,
     )
 
 
@@ -364,11 +358,7 @@ async def aextract_json_documents(
     client: AsyncZeroGPUClient,
     texts: Sequence[str],
     options: JSONExtractionOptions,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[JSONExtractionResult]:
     """Async :func:`extract_json_documents`."""
     check_texts(texts)
@@ -376,8 +366,5 @@ async def aextract_json_documents(
         JSONExtractionTask(options),
         client,
         texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        batch=batch,
+        **run,
     )

@@ -19,17 +19,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from typing_extensions import Unpack
+
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.catalog import check_model
 from zerogpu_core.tasks._checks import check_schema, check_threshold
 from zerogpu_core.tasks._payload import TaskOutputError, extract_payload
-from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
 from zerogpu_core.tasks.extraction import EXTRACTION_MODEL, classification_metadata
 from zerogpu_core.tasks.results import DocumentResults, check_texts
 from zerogpu_core.tasks.runner import (
-    DEFAULT_MAX_CONCURRENCY,
     ChunkedTask,
+    DocumentRunArgs,
     aprocess_documents,
     arun_one,
     process_documents,
@@ -230,11 +231,7 @@ def classify_schema_documents(
     client: ZeroGPUClient,
     texts: Sequence[str],
     options: SchemaClassificationOptions,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[SchemaClassificationResult]:
     """Classify many texts, concurrently or as one Batch API job (``batch``);
     failures are returned, never raised."""
@@ -243,10 +240,7 @@ def classify_schema_documents(
         SchemaClassificationTask(options),
         client,
         texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        batch=batch,
+        **run,
     )
 
 
@@ -254,11 +248,7 @@ async def aclassify_schema_documents(
     client: AsyncZeroGPUClient,
     texts: Sequence[str],
     options: SchemaClassificationOptions,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[SchemaClassificationResult]:
     """Async :func:`classify_schema_documents`."""
     check_texts(texts)
@@ -266,8 +256,5 @@ async def aclassify_schema_documents(
         SchemaClassificationTask(options),
         client,
         texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        batch=batch,
+        **run,
     )

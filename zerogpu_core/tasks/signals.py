@@ -23,10 +23,11 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from typing_extensions import Unpack
+
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.catalog import check_model
 from zerogpu_core.tasks._payload import extract_payload
-from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
 from zerogpu_core.tasks.iab import (
     IABCategory,
@@ -37,8 +38,8 @@ from zerogpu_core.tasks.iab import (
 )
 from zerogpu_core.tasks.results import DocumentResults, check_texts
 from zerogpu_core.tasks.runner import (
-    DEFAULT_MAX_CONCURRENCY,
     ChunkedTask,
+    DocumentRunArgs,
     aprocess_documents,
     arun_one,
     process_documents,
@@ -208,26 +209,20 @@ def extract_signals_documents(
     client: ZeroGPUClient,
     texts: Sequence[str],
     options: SignalsOptions | None = None,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[SignalsResult]:
     """Signals of many texts, concurrently; failures are returned, never raised.
 
     Raises:
         ValueError: for ``batch`` (this model has no Batch API route).
     """
-    check_signals_mode(batch is not None)
+    check_signals_mode(run.get("batch") is not None)
     check_texts(texts)
     return process_documents(
         SignalsTask(options or SignalsOptions()),
         client,
         texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
+        **run,
     )
 
 
@@ -235,20 +230,14 @@ async def aextract_signals_documents(
     client: AsyncZeroGPUClient,
     texts: Sequence[str],
     options: SignalsOptions | None = None,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[SignalsResult]:
     """Async :func:`extract_signals_documents`."""
-    check_signals_mode(batch is not None)
+    check_signals_mode(run.get("batch") is not None)
     check_texts(texts)
     return await aprocess_documents(
         SignalsTask(options or SignalsOptions()),
         client,
         texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
+        **run,
     )

@@ -23,15 +23,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from typing_extensions import Unpack
+
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core._exceptions import TaskOutputError
 from zerogpu_core.catalog import check_model, get_model
-from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.chunking import TextChunk, split_text, token_budget
 from zerogpu_core.tasks.results import DocumentResults, check_texts
 from zerogpu_core.tasks.runner import (
-    DEFAULT_MAX_CONCURRENCY,
     ChunkedTask,
+    DocumentRunArgs,
     aprocess_documents,
     arun_one,
     process_documents,
@@ -255,11 +256,7 @@ def summarize_documents(
     client: ZeroGPUClient,
     texts: Sequence[str],
     options: SummaryOptions | None = None,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[SummaryResult]:
     """Summarise many texts, concurrently or as one Batch API job (``batch``);
     failures are returned, never raised."""
@@ -268,10 +265,7 @@ def summarize_documents(
         SummaryTask(options or SummaryOptions()),
         client,
         texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        batch=batch,
+        **run,
     )
 
 
@@ -279,11 +273,7 @@ async def asummarize_documents(
     client: AsyncZeroGPUClient,
     texts: Sequence[str],
     options: SummaryOptions | None = None,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[SummaryResult]:
     """Async :func:`summarize_documents`."""
     check_texts(texts)
@@ -291,8 +281,5 @@ async def asummarize_documents(
         SummaryTask(options or SummaryOptions()),
         client,
         texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        batch=batch,
+        **run,
     )
