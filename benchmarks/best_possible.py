@@ -1,8 +1,10 @@
 """The best any framework integration can do: the framework's own machinery over bare httpx.
 
 These classes do no validation, retries, error mapping or reasoning handling; they
-post, decode the JSON and build the same framework objects ours build. The gap
-between them and our classes is what our own code costs on top of the framework.
+post, decode the JSON and build the same framework objects ours build (the same
+content, ids, usage and response metadata: ``tests/test_benchmark_fairness.py``
+compares them). The gap between them and our classes is what our own code costs on
+top of the framework.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from pydantic import ConfigDict, PrivateAttr
 __all__ = ["BareLangChainChat", "BareLlamaIndexLLM"]
 
 
+_PROVIDER = "zerogpu"
+
+
 def _usage(usage: dict[str, Any] | None) -> UsageMetadata | None:
     if not usage:
         return None
@@ -38,6 +43,19 @@ def _usage(usage: dict[str, Any] | None) -> UsageMetadata | None:
         output_tokens=usage.get("completion_tokens", 0),
         total_tokens=usage.get("total_tokens", 0),
     )
+
+
+def _metadata(body: dict[str, Any], finish_reason: Any, request_id: str | None) -> dict[str, Any]:
+    metadata = {
+        "model_name": body.get("model"),
+        "model_provider": _PROVIDER,
+        "finish_reason": finish_reason,
+        "id": body.get("id"),
+        "system_fingerprint": body.get("system_fingerprint"),
+    }
+    if request_id:
+        metadata["request_id"] = request_id
+    return metadata
 
 
 class BareLangChainChat(BaseChatModel):
@@ -74,17 +92,15 @@ class BareLangChainChat(BaseChatModel):
         )
         body = response.raise_for_status().json()
         choice = body["choices"][0]
+        request_id = response.headers.get("x-request-id")
         message = AIMessage(
             content=choice["message"].get("content") or "",
             usage_metadata=_usage(body.get("usage")),
-            response_metadata={
-                "model_name": body.get("model"),
-                "finish_reason": choice.get("finish_reason"),
-                "id": body.get("id"),
-            },
+            response_metadata=_metadata(body, choice.get("finish_reason"), request_id),
             id=body.get("id"),
         )
-        return ChatResult(generations=[ChatGeneration(message=message)])
+        llm_output = {"model_name": body.get("model"), "token_usage": body.get("usage")}
+        return ChatResult(generations=[ChatGeneration(message=message)], llm_output=llm_output)
 
     def _stream(
         self,
@@ -94,24 +110,40 @@ class BareLangChainChat(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         body = self._post(messages, stream=True, stream_options={"include_usage": True})
-        usage = None
+        first: dict[str, Any] = {}
+        usage, finish_reason = None, None
         with self._http.stream(
             "POST",
             f"{self.base_url}/chat/completions",
             json=body,
             headers={"x-api-key": self.api_key},
         ) as response:
+            request_id = response.headers.get("x-request-id")
             for line in response.iter_lines():
                 if not line.startswith("data: ") or line == "data: [DONE]":
                     continue
                 payload = json.loads(line[6:])
+                first = first or payload
                 usage = payload.get("usage") or usage
                 choices = payload.get("choices")
-                if choices and (text := choices[0].get("delta", {}).get("content")):
-                    yield ChatGenerationChunk(message=AIMessageChunk(content=text))
-        yield ChatGenerationChunk(
-            message=AIMessageChunk(content="", usage_metadata=_usage(usage), chunk_position="last")
+                if not choices:
+                    continue
+                finish_reason = choices[0].get("finish_reason") or finish_reason
+                if text := choices[0].get("delta", {}).get("content"):
+                    message = AIMessageChunk(
+                        content=text,
+                        response_metadata={"model_provider": _PROVIDER},
+                        id=first.get("id"),
+                    )
+                    yield ChatGenerationChunk(message=message)
+        last = AIMessageChunk(
+            content="",
+            usage_metadata=_usage(usage),
+            response_metadata=_metadata(first, finish_reason, request_id),
+            id=first.get("id"),
+            chunk_position="last",
         )
+        yield ChatGenerationChunk(message=last)
 
 
 class BareLlamaIndexLLM(CustomLLM):
@@ -141,6 +173,7 @@ class BareLlamaIndexLLM(CustomLLM):
         return ChatResponse(
             message=ChatMessage(role="assistant", content=message.get("content") or ""),
             raw=body,
+            additional_kwargs=dict(body.get("usage") or {}),
         )
 
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:

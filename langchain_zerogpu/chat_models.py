@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from operator import itemgetter
-from typing import Any, ClassVar, Literal, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, overload
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import (
@@ -14,15 +14,8 @@ from langchain_core.language_models import (
     LanguageModelInput,
 )
 from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.output_parsers import (
-    JsonOutputKeyToolsParser,
-    JsonOutputParser,
-    PydanticOutputParser,
-    PydanticToolsParser,
-)
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
-from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import (
     convert_to_openai_function,
     convert_to_openai_tool,
@@ -46,10 +39,17 @@ from zerogpu_core._inputs import check_messages, check_stop
 from zerogpu_core.structured_output import json_schema_response_format
 from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param, tool_names
 
+if TYPE_CHECKING:
+    # Annotations only: chatting alone never loads langchain_core.tools.
+    from collections.abc import Callable
+
+    from langchain_core.tools import BaseTool
+
+    _TOOL_INPUT: TypeAlias = dict[str, Any] | type | Callable[..., Any] | BaseTool
+
 __all__ = ["ChatZeroGPU"]
 
 StructuredMethod = Literal["function_calling", "json_schema", "json_mode"]
-_TOOL_INPUT = dict[str, Any] | type | Callable[..., Any] | BaseTool
 # Per-call keyword arguments that configure this adapter rather than the request body.
 _LOCAL_KWARGS = ("stream", "stream_usage")
 
@@ -404,6 +404,15 @@ class ChatZeroGPU(ArgumentPolicy, LangChainConnection, BaseChatModel):
                 raising on unparsable output.
             strict: ask the server to follow the schema exactly (not for json_mode).
         """
+        # The parsers (and langchain_core.tools under them) load here, not with the
+        # class: plain chat does not need them.
+        from langchain_core.output_parsers import (
+            JsonOutputKeyToolsParser,
+            JsonOutputParser,
+            PydanticOutputParser,
+            PydanticToolsParser,
+        )
+
         if kwargs:
             raise ValueError(f"Unsupported with_structured_output arguments: {sorted(kwargs)}")
         if method == "json_mode" and strict is not None:

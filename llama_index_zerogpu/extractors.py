@@ -45,8 +45,7 @@ class _TaskExtractor(BaseExtractor, BatchModeFields, ZeroGPUTaskSettings):
 
     def _connection(self) -> ConnectionSettings:
         # BaseExtractor's max_retries re-runs the whole extraction; requests use ours.
-        settings = super()._connection()
-        return settings.model_copy(update={"max_retries": self.api_max_retries})
+        return self.connection_settings().model_copy(update={"max_retries": self.api_max_retries})
 
     async def _extract(
         self, nodes: Sequence[BaseNode], run: _Run, options: Any, key: str, on_failure: KeepPolicy

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 
@@ -34,6 +35,37 @@ def test_chat_model_import_skips_what_chat_does_not_use() -> None:
     assert _loaded("from langchain_zerogpu import ChatZeroGPU", unwanted) == ""
 
 
+def test_chat_model_import_builds_only_what_chat_uses() -> None:
+    # The wire models of other routes and LangChain's parsers and tools cost import
+    # time (issue 16: import within 1.05x of BaseChatModel's); they load on first use.
+    unwanted = [
+        "zerogpu_core.types.batches",
+        "zerogpu_core.types.embeddings",
+        "zerogpu_core.types.files",
+        "zerogpu_core.types.moderations",
+        "zerogpu_core.types.responses",
+        "zerogpu_core._jsontext",
+        "langchain_core.tools",
+        "langchain_core.output_parsers.json",
+        "langchain_core.output_parsers.pydantic",
+    ]
+    assert _loaded("from langchain_zerogpu import ChatZeroGPU", unwanted) == ""
+
+
+def test_core_names_load_on_first_use() -> None:
+    code = (
+        "import sys, zerogpu_core\n"
+        "assert 'zerogpu_core.types.batches' not in sys.modules\n"
+        "from zerogpu_core import catalog, types, ZeroGPUClient, __version__\n"
+        "from zerogpu_core.types import Batch, EmbeddingResponse\n"
+        "assert catalog is sys.modules['zerogpu_core.catalog']\n"
+        "assert types.Batch is Batch and Batch.__module__ == 'zerogpu_core.types.batches'\n"
+        "print(ZeroGPUClient.__name__, __version__ == zerogpu_core.__version__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["ZeroGPUClient", "True"]
+
+
 def test_llama_index_llm_import_skips_embeddings_and_transformations() -> None:
     unwanted = [
         "llama_index_zerogpu.embeddings",
@@ -45,9 +77,11 @@ def test_llama_index_llm_import_skips_embeddings_and_transformations() -> None:
     assert _loaded("from llama_index_zerogpu import ZeroGPU", unwanted) == ""
 
 
-@pytest.mark.parametrize("package", ["langchain_zerogpu", "llama_index_zerogpu"])
+@pytest.mark.parametrize(
+    "package", ["langchain_zerogpu", "llama_index_zerogpu", "zerogpu_core", "zerogpu_core.types"]
+)
 def test_every_public_name_still_imports(package: str) -> None:
-    module = __import__(package)
+    module = importlib.import_module(package)
     for name in module.__all__:
         assert getattr(module, name) is not None, name
         assert name in dir(module)

@@ -7,6 +7,7 @@ two client classes only differ in how they send and sleep.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import time
@@ -300,14 +301,22 @@ class _ClientBase:
     ) -> httpx.Request:
         return http.build_request(
             spec.method,
-            f"{self.settings.base_url}{spec.path}",
+            _absolute_url(self.settings.base_url, spec.path),
             json=spec.json,
             params=spec.params,
             files=spec.files,
             data=spec.data,
             headers=self._request_headers(http),
-            timeout=self.settings.timeout,
+            # Our own pool was created with this timeout; httpx would rebuild it per call.
+            timeout=httpx.USE_CLIENT_DEFAULT if self._owns_http else self.settings.timeout,
         )
+
+
+@functools.lru_cache(maxsize=256)
+def _absolute_url(base_url: str, path: str) -> httpx.URL:
+    """The parsed URL of a route (parsing a URL string costs httpx tens of microseconds;
+    ``httpx.URL`` is immutable, so one parse serves every call to the same route)."""
+    return httpx.URL(f"{base_url}{path}")
 
 
 class SyncTransport(_ClientBase):

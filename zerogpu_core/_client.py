@@ -12,22 +12,23 @@ from zerogpu_core import _routes as routes
 from zerogpu_core._base_client import AsyncTransport, ClientSettings, SyncTransport
 from zerogpu_core._settings import ConnectionArgs, check_connection_args
 from zerogpu_core.streaming import aiter_chat_chunks, iter_chat_chunks
-from zerogpu_core.types import (
-    Batch,
-    BatchList,
-    ChatCompletion,
-    ChatCompletionChunk,
-    EmbeddingResponse,
-    FileDeleted,
-    FileList,
-    FileObject,
-    ModerationResponse,
-    Response,
-)
+from zerogpu_core.types.chat import ChatCompletion, ChatCompletionChunk
 from zerogpu_core.types.requests import ChatCompletionRequest, ResponseRequest
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
+
+    # Return types only: their models load with the route that parses them.
+    from zerogpu_core.types import (
+        Batch,
+        BatchList,
+        EmbeddingResponse,
+        FileDeleted,
+        FileList,
+        FileObject,
+        ModerationResponse,
+        Response,
+    )
 
 __all__ = ["AsyncZeroGPUClient", "ZeroGPUClient"]
 

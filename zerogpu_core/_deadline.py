@@ -72,13 +72,18 @@ class _Watchdog:
     def arm(self, at: float, action: Callable[[], None]) -> _Alarm:
         alarm = _Alarm(action)
         with self._wake:
-            heapq.heappush(self._heap, (at, next(self._order), alarm))
+            entry = (at, next(self._order), alarm)
+            heapq.heappush(self._heap, entry)
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="zerogpu-deadlines", daemon=True
                 )
                 self._thread.start()
-            self._wake.notify()
+            elif self._heap[0] is entry:
+                # Only an alarm earlier than all others shortens the thread's wait.
+                # Calls with one timeout arm later and later alarms, so the thread
+                # sleeps on instead of taking the GIL for a wake-up on every request.
+                self._wake.notify()
         return alarm
 
     def _run(self) -> None:

@@ -52,6 +52,8 @@ class ThinkTagSplitter:
 
     def feed(self, text: str) -> tuple[str, str]:
         """Consume one delta and return what can be emitted now."""
+        if not self._buffer and self._close_tag is None and "<" not in text:
+            return text, ""  # plain answer text, nothing held back: the common delta
         self._buffer += text
         answer: list[str] = []
         reasoning: list[str] = []

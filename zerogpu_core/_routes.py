@@ -5,24 +5,29 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+# Response models other than chat are read as ``types.X`` when their route is built:
+# the package loads them on first use, so chatting never builds them.
+from zerogpu_core import types
 from zerogpu_core._base_client import RequestSpec, _shape_problems, parse_json, read_bytes
 from zerogpu_core._inputs import check_messages, check_stop
-from zerogpu_core.types import (
-    Batch,
-    BatchList,
-    ChatCompletion,
-    EmbeddingResponse,
-    FileDeleted,
-    FileList,
-    FileObject,
-    ModerationResponse,
-    Response,
-)
+from zerogpu_core.types.chat import ChatCompletion
 from zerogpu_core.types.requests import ChatCompletionRequest, ResponseRequest
+
+if TYPE_CHECKING:
+    from zerogpu_core.types import (
+        Batch,
+        BatchList,
+        EmbeddingResponse,
+        FileDeleted,
+        FileList,
+        FileObject,
+        ModerationResponse,
+        Response,
+    )
 
 __all__ = [
     "BATCH_ENDPOINT",
@@ -106,7 +111,7 @@ def responses(
 ) -> RequestSpec[Response]:
     """``POST /responses``."""
     body = _validated(ResponseRequest, _merged(request, fields)).to_body()
-    return RequestSpec("POST", "/responses", parse_json(Response), json=body)
+    return RequestSpec("POST", "/responses", parse_json(types.Response), json=body)
 
 
 def embeddings(
@@ -120,7 +125,7 @@ def embeddings(
         if not isinstance(text, str) or not text:
             raise ValueError(f"embeddings input[{position}] must be a non-empty string")
     body = {"model": model, "input": texts, **extra}
-    return RequestSpec("POST", "/embeddings", parse_json(EmbeddingResponse), json=body)
+    return RequestSpec("POST", "/embeddings", parse_json(types.EmbeddingResponse), json=body)
 
 
 def moderations(
@@ -132,7 +137,7 @@ def moderations(
     body: dict[str, Any] = {"input": texts, **extra}
     if model:
         body["model"] = model
-    return RequestSpec("POST", "/moderations", parse_json(ModerationResponse), json=body)
+    return RequestSpec("POST", "/moderations", parse_json(types.ModerationResponse), json=body)
 
 
 def _file_tuple(file: FileInput, filename: str | None) -> tuple[str, Any, str]:
@@ -150,7 +155,7 @@ def file_upload(file: FileInput, purpose: str, filename: str | None) -> RequestS
     return RequestSpec(
         "POST",
         "/files",
-        parse_json(FileObject),
+        parse_json(types.FileObject),
         files={"file": _file_tuple(file, filename)},
         data={"purpose": purpose},
         deadline=False,  # up to 100 MB: sending may rightly take longer than timeout
@@ -166,7 +171,7 @@ def file_list(
 ) -> RequestSpec[FileList]:
     """``GET /files``."""
     params = _query(purpose=purpose, order=order, after=after, limit=limit)
-    return RequestSpec("GET", "/files", parse_json(FileList), params=params)
+    return RequestSpec("GET", "/files", parse_json(types.FileList), params=params)
 
 
 def _id(value: str, what: str) -> str:
@@ -178,7 +183,7 @@ def _id(value: str, what: str) -> str:
 def file_retrieve(file_id: str) -> RequestSpec[FileObject]:
     """``GET /files/{id}``."""
     path = f"/files/{_id(file_id, 'file_id')}"
-    return RequestSpec("GET", path, parse_json(FileObject))
+    return RequestSpec("GET", path, parse_json(types.FileObject))
 
 
 def file_content(file_id: str) -> RequestSpec[bytes]:
@@ -189,7 +194,7 @@ def file_content(file_id: str) -> RequestSpec[bytes]:
 def file_delete(file_id: str) -> RequestSpec[FileDeleted]:
     """``DELETE /files/{id}`` (soft delete)."""
     path = f"/files/{_id(file_id, 'file_id')}"
-    return RequestSpec("DELETE", path, parse_json(FileDeleted))
+    return RequestSpec("DELETE", path, parse_json(types.FileDeleted))
 
 
 def batch_create(
@@ -206,22 +211,22 @@ def batch_create(
     }
     if metadata is not None:
         body["metadata"] = dict(metadata)
-    return RequestSpec("POST", "/batches", parse_json(Batch), json=body, idempotent=False)
+    return RequestSpec("POST", "/batches", parse_json(types.Batch), json=body, idempotent=False)
 
 
 def batch_retrieve(batch_id: str) -> RequestSpec[Batch]:
     """``GET /batches/{id}``."""
     path = f"/batches/{_id(batch_id, 'batch_id')}"
-    return RequestSpec("GET", path, parse_json(Batch))
+    return RequestSpec("GET", path, parse_json(types.Batch))
 
 
 def batch_list(limit: int | None, after: str | None) -> RequestSpec[BatchList]:
     """``GET /batches``."""
     params = _query(limit=limit, after=after)
-    return RequestSpec("GET", "/batches", parse_json(BatchList), params=params)
+    return RequestSpec("GET", "/batches", parse_json(types.BatchList), params=params)
 
 
 def batch_cancel(batch_id: str) -> RequestSpec[Batch]:
     """``POST /batches/{id}/cancel``; a 409 (already terminal) is not retried."""
     path = f"/batches/{_id(batch_id, 'batch_id')}/cancel"
-    return RequestSpec("POST", path, parse_json(Batch), retry_conflict=False)
+    return RequestSpec("POST", path, parse_json(types.Batch), retry_conflict=False)

@@ -17,6 +17,7 @@ reconnects the same way.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import Annotated, Any, TypedDict, cast
 
 import httpx
@@ -125,6 +126,8 @@ class ConnectionSettings(BaseModel):
 
     def same_as(self, other: ConnectionSettings) -> bool:
         """Whether ``other`` builds the same clients (the caller's httpx clients by identity)."""
-        return all(
-            getattr(self, name) == getattr(other, name) for name in ConnectionSettings.model_fields
-        )
+        # One C-level tuple comparison: framework objects check this before each request.
+        return _connection_values(self) == _connection_values(other)
+
+
+_connection_values = attrgetter(*ConnectionSettings.model_fields)

@@ -157,10 +157,17 @@ class ZeroGPUConnection(ConnectionSettings):
         return self
 
     def _connection(self) -> ConnectionSettings:
-        """The settings the clients are built from."""
-        return self.connection_settings()
+        """The settings the clients are built from (by default, this object's own:
+        comparing them costs no snapshot; :class:`ClientCache` takes its own)."""
+        return self
 
     def _clients(self) -> ClientCache:
         """The object's clients (``.sync``, ``.async_client()``)."""
-        self._client_cache = ClientCache.reuse(self._client_cache, self._connection())
-        return self._client_cache
+        # Runs before every request: read the private attribute from pydantic's dict
+        # (``self._client_cache`` first fails a lookup along the whole MRO, ~5 us) and
+        # store it only when the settings changed.
+        cached = (self.__pydantic_private__ or {}).get("_client_cache")
+        cache = ClientCache.reuse(cached, self._connection())
+        if cache is not cached:
+            self._client_cache = cache
+        return cache
