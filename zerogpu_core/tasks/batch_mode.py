@@ -18,24 +18,37 @@ raised: they concern no single document.
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
-from zerogpu_core.batch import AsyncBatchRunner, BatchItemError, BatchResults, BatchRunner
+from zerogpu_core.batch import (
+    AsyncBatchRunner,
+    BatchItemError,
+    BatchResult,
+    BatchResults,
+    BatchRunner,
+)
 from zerogpu_core.batch.job import LOOKUP_GRACE
-from zerogpu_core.tasks.results import DocumentResults, RunState, check_ids, progress_bar
+from zerogpu_core.tasks.outcomes import DocumentOutcome, DocumentSteps, acollect, collect
+from zerogpu_core.tasks.results import DocumentResults, check_ids, progress_bar
 
 if TYPE_CHECKING:
+    from tqdm.auto import tqdm
+
     from zerogpu_core.tasks.runner import ChunkedTask
 
 __all__ = [
     "BatchAPIOptions",
     "BatchPlan",
+    "aiter_assembled",
+    "aiter_documents_batch",
     "arun_documents_batch",
     "assemble_batch",
+    "iter_assembled",
+    "iter_documents_batch",
     "line_id",
     "plan_batch",
     "run_documents_batch",
@@ -116,13 +129,16 @@ class BatchPlan(Generic[D, J, P, R]):
     """The lines of a job and the bookkeeping to turn their results into documents.
 
     Attributes:
-        run: results and failures so far (planning failures, documents without jobs).
+        steps: plans and finishes each document into its outcome.
+        early: outcomes known before any request (planning failures, documents
+            without jobs, which are finished at once).
         jobs: the jobs of every document that has lines.
         custom_ids: one per line, in line order.
-        bodies: the lines' chat-completions bodies.
+        bodies: the lines' chat-completions bodies (emptied once submitted).
     """
 
-    run: RunState[D, J, P, R]
+    steps: DocumentSteps[D, J, P, R]
+    early: list[DocumentOutcome[R]] = field(default_factory=list)
     jobs: dict[int, Sequence[J]] = field(default_factory=dict)
     custom_ids: list[str] = field(default_factory=list)
     bodies: list[dict[str, Any]] = field(default_factory=list)
@@ -132,21 +148,23 @@ def plan_batch(
     task: ChunkedTask[D, J, P, R],
     texts: Sequence[D],
     ids: Sequence[str | None] | None = None,
+    bar: tqdm[Any] | None = None,
 ) -> BatchPlan[D, J, P, R]:
     """Plan every document and build one line per job (pure: no I/O).
 
     A document whose planning fails is recorded as a failure, one without jobs
-    (blank) is finished at once, as in the synchronous runner.
+    (blank) is finished at once, as in the concurrent runner.
     """
     doc_ids = check_ids(texts, ids, 1)
-    bar = progress_bar(len(texts), False, "")
-    plan: BatchPlan[D, J, P, R] = BatchPlan(RunState(task, texts, doc_ids, bar))
+    steps = DocumentSteps(task, texts, doc_ids, bar or progress_bar(len(texts), False, ""))
+    plan: BatchPlan[D, J, P, R] = BatchPlan(steps)
     for index in range(len(texts)):
-        jobs = plan.run.plan(index)
-        if jobs is None:
+        jobs = steps.plan(index)
+        if isinstance(jobs, DocumentOutcome):
+            plan.early.append(jobs)
             continue
         if not jobs:
-            plan.run.finish(index, jobs, [])
+            plan.early.append(steps.finish(index, jobs, []))
             continue
         plan.jobs[index] = jobs
         for position, job in enumerate(jobs):
@@ -162,63 +180,84 @@ class _Resend(Generic[J]):
     parts: Sequence[J]
 
 
-def _resolve_lines(
+def _resolved_documents(
     plan: BatchPlan[D, J, P, R], task: ChunkedTask[D, J, P, R], results: BatchResults
-) -> dict[int, list[P | _Resend[J]]]:
-    """Each document's line results; failed documents are recorded and left out."""
+) -> Iterator[tuple[int, list[P | _Resend[J]] | DocumentOutcome[R]]]:
+    """Each document's line results (or its failure), one document at a time; the
+    plan forgets a document's jobs once it is handed over."""
     by_id = {item.custom_id: item for item in results}
-    resolved: dict[int, list[P | _Resend[J]]] = {}
-    for index, jobs in plan.jobs.items():
-        outputs: list[P | _Resend[J]] = []
-        for position, job in enumerate(jobs):
-            custom_id = line_id(index, position)
-            item = by_id.get(custom_id)
-            try:
-                if item is None or item.completion is None:
-                    raise _line_error(item.error if item else None, custom_id)
-                outputs.append(task.resolve(job, item.completion))
-            except Exception as exc:
-                parts = task.resplit(job, exc)
-                if parts is None:
-                    plan.run.fail(index, exc)
-                    break
-                outputs.append(_Resend(parts))
-        else:
-            resolved[index] = outputs
-    return resolved
+    while plan.jobs:
+        index, jobs = next(iter(plan.jobs.items()))
+        yield index, _document_lines(plan, task, by_id, index, jobs)
+        plan.jobs.pop(index, None)
 
 
-def assemble_batch(
+def _document_lines(
+    plan: BatchPlan[D, J, P, R],
+    task: ChunkedTask[D, J, P, R],
+    by_id: dict[str, BatchResult],
+    index: int,
+    jobs: Sequence[J],
+) -> list[P | _Resend[J]] | DocumentOutcome[R]:
+    outputs: list[P | _Resend[J]] = []
+    for position, job in enumerate(jobs):
+        custom_id = line_id(index, position)
+        item = by_id.pop(custom_id, None)
+        try:
+            if item is None or item.completion is None:
+                raise _line_error(item.error if item else None, custom_id)
+            outputs.append(task.resolve(job, item.completion))
+        except Exception as exc:
+            parts = task.resplit(job, exc)
+            if parts is None:
+                return plan.steps.fail(index, exc)
+            outputs.append(_Resend(parts))
+    return outputs
+
+
+def iter_assembled(
     plan: BatchPlan[D, J, P, R],
     task: ChunkedTask[D, J, P, R],
     results: BatchResults,
     resend: Callable[[J], P] | None = None,
-) -> DocumentResults[R]:
-    """Resolve every line's completion and finish every document.
+) -> Iterator[DocumentOutcome[R]]:
+    """Each document's outcome: every line's completion resolved, the document finished.
 
     A line whose input was too long is split (``task.resplit``) and its parts sent
     with ``resend``, as regular requests; without ``resend`` its document fails. A
     document fails with the first failed line's :class:`BatchItemError`, or with
     the error ``resolve``, ``resend`` or ``finish`` raised.
     """
-    for index, outputs in _resolve_lines(plan, task, results).items():
+    yield from plan.early
+    plan.early = []
+    for index, outputs in _resolved_documents(plan, task, results):
+        if isinstance(outputs, DocumentOutcome):
+            yield outputs
+            continue
+        jobs = plan.jobs[index]
         try:
             done = [_settle(task, out, resend) for out in outputs]
         except Exception as exc:
-            plan.run.fail(index, exc)
+            yield plan.steps.fail(index, exc)
             continue
-        plan.run.finish(index, plan.jobs[index], done)
-    return plan.run.outcome()
+        yield plan.steps.finish(index, jobs, done)
 
 
-async def aassemble_batch(
+async def aiter_assembled(
     plan: BatchPlan[D, J, P, R],
     task: ChunkedTask[D, J, P, R],
     results: BatchResults,
     resend: Callable[[J], Awaitable[P]],
-) -> DocumentResults[R]:
-    """Async :func:`assemble_batch`."""
-    for index, outputs in _resolve_lines(plan, task, results).items():
+) -> AsyncIterator[DocumentOutcome[R]]:
+    """Async :func:`iter_assembled`."""
+    for early in plan.early:
+        yield early
+    plan.early = []
+    for index, outputs in _resolved_documents(plan, task, results):
+        if isinstance(outputs, DocumentOutcome):
+            yield outputs
+            continue
+        jobs = plan.jobs[index]
         try:
             # A loop, not a comprehension: Python 3.10 refuses an await inside a
             # comprehension nested in another.
@@ -228,10 +267,19 @@ async def aassemble_batch(
                     out = task.combine([await resend(part) for part in out.parts])
                 done.append(out)
         except Exception as exc:
-            plan.run.fail(index, exc)
+            yield plan.steps.fail(index, exc)
             continue
-        plan.run.finish(index, plan.jobs[index], done)
-    return plan.run.outcome()
+        yield plan.steps.finish(index, jobs, done)
+
+
+def assemble_batch(
+    plan: BatchPlan[D, J, P, R],
+    task: ChunkedTask[D, J, P, R],
+    results: BatchResults,
+    resend: Callable[[J], P] | None = None,
+) -> DocumentResults[R]:
+    """Every document's outcome (see :func:`iter_assembled`), in input order."""
+    return collect(iter_assembled(plan, task, results, resend), len(plan.steps.texts))
 
 
 def _settle(
@@ -248,7 +296,7 @@ def _line_error(error: BatchItemError | None, custom_id: str) -> BatchItemError:
     return error or BatchItemError("missing_result", "no result line", custom_id=custom_id)
 
 
-def run_documents_batch(
+def iter_documents_batch(
     task: ChunkedTask[D, J, P, R],
     client: ZeroGPUClient,
     texts: Sequence[D],
@@ -256,8 +304,8 @@ def run_documents_batch(
     ids: Sequence[str | None] | None = None,
     options: BatchAPIOptions | None = None,
     progress: bool = False,
-) -> DocumentResults[R]:
-    """Process many documents as one Batch API job; blocks until it is done.
+) -> Iterator[DocumentOutcome[R]]:
+    """Each document's outcome once the Batch API job is done (it blocks until then).
 
     Never raises for a failed document (see :func:`~.runner.process_documents`).
 
@@ -267,10 +315,56 @@ def run_documents_batch(
     """
     plan = plan_batch(task, texts, ids)
     if not plan.bodies:
-        return plan.run.outcome()
+        yield from plan.early
+        return
     runner = (options or BatchAPIOptions()).runner(client, show_progress=progress)
-    results = runner.run(plan.bodies, custom_ids=plan.custom_ids)
-    return assemble_batch(plan, task, results, task.job(client))
+    runner.submit(_hand_over(plan), custom_ids=plan.custom_ids)
+    runner.wait()
+    yield from iter_assembled(plan, task, runner.collect(), task.job(client))
+
+
+async def aiter_documents_batch(
+    task: ChunkedTask[D, J, P, R],
+    client: AsyncZeroGPUClient,
+    texts: Sequence[D],
+    *,
+    ids: Sequence[str | None] | None = None,
+    options: BatchAPIOptions | None = None,
+    progress: bool = False,
+) -> AsyncIterator[DocumentOutcome[R]]:
+    """Async :func:`iter_documents_batch`."""
+    plan = plan_batch(task, texts, ids)
+    if not plan.bodies:
+        for early in plan.early:
+            yield early
+        return
+    runner = (options or BatchAPIOptions()).async_runner(client, show_progress=progress)
+    await runner.submit(_hand_over(plan), custom_ids=plan.custom_ids)
+    await runner.wait()
+    async for outcome in aiter_assembled(plan, task, await runner.collect(), task.ajob(client)):
+        yield outcome
+
+
+def _hand_over(plan: BatchPlan[D, J, P, R]) -> list[dict[str, Any]]:
+    """The bodies, which the plan forgets: once encoded for upload they are garbage."""
+    bodies, plan.bodies = plan.bodies, []
+    return bodies
+
+
+def run_documents_batch(
+    task: ChunkedTask[D, J, P, R],
+    client: ZeroGPUClient,
+    texts: Sequence[D],
+    *,
+    ids: Sequence[str | None] | None = None,
+    options: BatchAPIOptions | None = None,
+    progress: bool = False,
+) -> DocumentResults[R]:
+    """Every outcome of :func:`iter_documents_batch`, in input order."""
+    outcomes = iter_documents_batch(
+        task, client, texts, ids=ids, options=options, progress=progress
+    )
+    return collect(outcomes, len(texts))
 
 
 async def arun_documents_batch(
@@ -283,9 +377,7 @@ async def arun_documents_batch(
     progress: bool = False,
 ) -> DocumentResults[R]:
     """Async :func:`run_documents_batch`."""
-    plan = plan_batch(task, texts, ids)
-    if not plan.bodies:
-        return plan.run.outcome()
-    runner = (options or BatchAPIOptions()).async_runner(client, show_progress=progress)
-    results = await runner.run(plan.bodies, custom_ids=plan.custom_ids)
-    return await aassemble_batch(plan, task, results, task.ajob(client))
+    outcomes = aiter_documents_batch(
+        task, client, texts, ids=ids, options=options, progress=progress
+    )
+    return await acollect(outcomes, len(texts))

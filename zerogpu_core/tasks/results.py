@@ -22,7 +22,6 @@ __all__ = [
     "ItemFailure",
     "KeepPolicy",
     "Planned",
-    "RunState",
     "TransformInterrupted",
     "check_ids",
     "check_texts",
@@ -262,48 +261,6 @@ def check_ids(
     if len(ids) != len(texts):
         raise ValueError(f"got {len(ids)} ids for {len(texts)} texts")
     return list(ids)
-
-
-class RunState(Generic[D, J, P, R]):
-    """Results and failures of a run so far, shared by every way of running."""
-
-    def __init__(
-        self,
-        task: Planned[D, J, P, R],
-        texts: Sequence[D],
-        ids: list[str | None],
-        bar: tqdm[Any],
-    ) -> None:
-        self.task = task
-        self.texts = texts
-        self.ids = ids
-        self.bar = bar
-        self.results: list[R | None] = [None] * len(texts)
-        self.failures: dict[int, ItemFailure] = {}
-
-    def plan(self, index: int) -> Sequence[J] | None:
-        try:
-            return self.task.plan(self.texts[index])
-        except Exception as exc:
-            self.fail(index, exc)
-            return None
-
-    def fail(self, index: int, error: Exception) -> None:
-        if index not in self.failures:
-            self.failures[index] = ItemFailure(index, self.ids[index], error)
-            self.bar.update(1)
-
-    def finish(self, index: int, jobs: Sequence[J], outputs: Sequence[P]) -> None:
-        try:
-            self.results[index] = self.task.finish(self.texts[index], jobs, outputs)
-        except Exception as exc:
-            self.fail(index, exc)
-            return
-        self.bar.update(1)
-
-    def outcome(self) -> DocumentResults[R]:
-        failures = tuple(self.failures[i] for i in sorted(self.failures))
-        return DocumentResults(tuple(self.results), failures)
 
 
 def progress_bar(total: int, progress: bool, desc: str) -> tqdm[Any]:

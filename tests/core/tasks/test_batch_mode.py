@@ -31,6 +31,7 @@ from zerogpu_core.tasks import (
     redact_pii_documents,
 )
 from zerogpu_core.tasks.batch_mode import assemble_batch, line_id, plan_batch
+from zerogpu_core.tasks.outcomes import collect
 from zerogpu_core.tasks.runner import ChunkedTask
 from zerogpu_core.types import ChatCompletion
 
@@ -93,7 +94,7 @@ def test_plan_builds_one_line_per_chunk_with_document_and_chunk_in_the_id() -> N
     assert plan.custom_ids == ["doc-0-chunk-0", "doc-0-chunk-1", "doc-3-chunk-0"]
     assert [b["messages"][0]["content"] for b in plan.bodies] == ["a", "b", "c"]
     assert line_id(12, 3) == "doc-12-chunk-3"
-    outcome = plan.run.outcome()
+    outcome = collect(iter(plan.early), 4)
     assert outcome.results == (None, "", None, None)  # blank finished, the rest pending
     assert [(f.index, f.id, str(f.error)) for f in outcome.failures] == [(2, "z", "no plan")]
 
