@@ -6,31 +6,13 @@ Like the IAB classifier: the core chunks, calls and merges; these classes only t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from langchain_core.documents import BaseDocumentTransformer, Document
-
-from langchain_zerogpu.document_transformers import (
-    _DocumentRun,
-    _tagged,
-    _texts_and_ids,
-    _ZeroGPUTaskClient,
-)
-from zerogpu_core.tasks import (
-    aclassify_zero_shot_documents,
-    aextract_entities_documents,
-    classify_zero_shot_documents,
-    extract_entities_documents,
-)
+from langchain_zerogpu.document_transformers import _Tagging
 from zerogpu_core.tasks.fields import EntityFields, ZeroShotFields
 
 __all__ = ["ZeroGPUEntityExtractor", "ZeroGPUZeroShotClassifier"]
 
 
-class ZeroGPUEntityExtractor(
-    BaseDocumentTransformer, EntityFields, _DocumentRun, _ZeroGPUTaskClient
-):
+class ZeroGPUEntityExtractor(EntityFields, _Tagging):
     """Adds the entities of each document to ``metadata["entities"]``.
 
     Example:
@@ -43,36 +25,11 @@ class ZeroGPUEntityExtractor(
     ``page_content``; long documents are read in overlapping windows and merged.
     Failures raise :class:`~zerogpu_core.tasks.BatchTransformError` (default) or,
     with ``on_failure="keep"``, leave the document with ``{"error": {...}}``.
+    :meth:`lazy_transform_documents` yields documents as they finish.
     """
 
-    def transform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """New documents (same order, ``id`` and metadata) with the entities."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = extract_entities_documents(
-            self._clients().sync, texts, self._entity_options(), ids=ids, **self._run_options()
-        )
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
 
-    async def atransform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """Async :meth:`transform_documents` (at most ``max_concurrency`` calls)."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = await aextract_entities_documents(
-            self._clients().async_client(),
-            texts,
-            self._entity_options(),
-            ids=ids,
-            **self._run_options(),
-        )
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
-
-
-class ZeroGPUZeroShotClassifier(
-    BaseDocumentTransformer, ZeroShotFields, _DocumentRun, _ZeroGPUTaskClient
-):
+class ZeroGPUZeroShotClassifier(ZeroShotFields, _Tagging):
     """Scores each document against your labels into ``metadata["zero_shot"]``.
 
     Example:
@@ -82,30 +39,6 @@ class ZeroGPUZeroShotClassifier(
         'technology'
 
     Long documents are scored in chunks of at most 400 tokens; a label's score is
-    the chunks' scores averaged, weighted by chunk length. Same failure policy as
-    :class:`ZeroGPUEntityExtractor`.
+    the chunks' scores averaged, weighted by chunk length. Same failure policy and
+    lazy form as :class:`ZeroGPUEntityExtractor`.
     """
-
-    def transform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """New documents (same order, ``id`` and metadata) with the scores."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = classify_zero_shot_documents(
-            self._clients().sync, texts, self._zero_shot_options(), ids=ids, **self._run_options()
-        )
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
-
-    async def atransform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """Async :meth:`transform_documents` (at most ``max_concurrency`` calls)."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = await aclassify_zero_shot_documents(
-            self._clients().async_client(),
-            texts,
-            self._zero_shot_options(),
-            ids=ids,
-            **self._run_options(),
-        )
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)

@@ -15,13 +15,13 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.concurrent import DEFAULT_MAX_CONCURRENCY
-from zerogpu_core.tasks.entities import EntitiesOptions
+from zerogpu_core.tasks.entities import EntitiesOptions, EntitiesTask
 from zerogpu_core.tasks.extraction import EXTRACTION_MODEL
-from zerogpu_core.tasks.iab import DEFAULT_IAB_MODEL, IABOptions
+from zerogpu_core.tasks.iab import DEFAULT_IAB_MODEL, IABClassificationTask, IABOptions
 from zerogpu_core.tasks.pii import DEFAULT_PII_MODEL, PIIOptions
 from zerogpu_core.tasks.pii_chunks import Verification
 from zerogpu_core.tasks.results import DropPolicy, KeepPolicy
-from zerogpu_core.tasks.zero_shot import ZERO_SHOT_MODEL, ZeroShotOptions
+from zerogpu_core.tasks.zero_shot import ZERO_SHOT_MODEL, ZeroShotOptions, ZeroShotTask
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -118,6 +118,10 @@ class IABFields(BaseModel):
     def _iab_options(self) -> IABOptions:
         return IABOptions(self.model, self.multilingual, self.max_chunk_tokens)
 
+    def _tagging_task(self) -> IABClassificationTask:
+        """The task whose results go under ``metadata_key``."""
+        return IABClassificationTask(self._iab_options())
+
 
 _KEEP_DESCRIPTION = (
     "'raise' (BatchTransformError with the finished results) or 'keep' "
@@ -147,6 +151,10 @@ class EntityFields(BaseModel):
             tuple(self.labels), self.threshold, self.model, self.max_chunk_tokens
         )
 
+    def _tagging_task(self) -> EntitiesTask:
+        """The task whose results go under ``metadata_key``."""
+        return EntitiesTask(self._entity_options())
+
 
 class ZeroShotFields(BaseModel):
     """Zero-shot classification options (``deberta-v3-small``, 1 to 10 labels)."""
@@ -164,6 +172,10 @@ class ZeroShotFields(BaseModel):
 
     def _zero_shot_options(self) -> ZeroShotOptions:
         return ZeroShotOptions(tuple(self.labels), self.model, self.max_chunk_tokens)
+
+    def _tagging_task(self) -> ZeroShotTask:
+        """The task whose results go under ``metadata_key``."""
+        return ZeroShotTask(self._zero_shot_options())
 
 
 class PIIFields(BaseModel):

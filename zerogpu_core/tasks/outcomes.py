@@ -10,25 +10,41 @@ them (``iter_documents``) holds only what it keeps itself.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from tqdm.auto import tqdm
 
 from zerogpu_core.tasks.results import (
+    BatchTransformError,
     DocumentResults,
+    FailurePolicy,
     ItemFailure,
     Planned,
     TransformInterrupted,
 )
 
-__all__ = ["Collector", "DocumentOutcome", "DocumentSteps", "acollect", "collect"]
+__all__ = [
+    "Collector",
+    "DocumentOutcome",
+    "DocumentSteps",
+    "acollect",
+    "acollect_converted",
+    "ahand_over",
+    "collect",
+    "collect_converted",
+    "hand_over",
+]
 
 D = TypeVar("D")
 J = TypeVar("J")
 P = TypeVar("P")
 R = TypeVar("R")
+T = TypeVar("T")
+
+#: Turns a finished document's result into what the caller gets: ``(index, result)``.
+Convert = Callable[[int, R], T]
 
 
 @dataclass(frozen=True)
@@ -113,7 +129,10 @@ def collect(outcomes: Iterator[DocumentOutcome[R]], size: int) -> DocumentResult
     Raises:
         TransformInterrupted: on Ctrl-C; carries what had finished.
     """
-    gathered: Collector[R] = Collector(size)
+    return _gather(outcomes, Collector(size))
+
+
+def _gather(outcomes: Iterator[DocumentOutcome[R]], gathered: Collector[R]) -> DocumentResults[R]:
     try:
         for outcome in outcomes:
             gathered.add(outcome)
@@ -130,7 +149,12 @@ def collect(outcomes: Iterator[DocumentOutcome[R]], size: int) -> DocumentResult
 
 async def acollect(outcomes: AsyncIterator[DocumentOutcome[R]], size: int) -> DocumentResults[R]:
     """Async :func:`collect` (an interrupt cancels the run's task, which stops it)."""
-    gathered: Collector[R] = Collector(size)
+    return await _agather(outcomes, Collector(size))
+
+
+async def _agather(
+    outcomes: AsyncIterator[DocumentOutcome[R]], gathered: Collector[R]
+) -> DocumentResults[R]:
     try:
         async for outcome in outcomes:
             gathered.add(outcome)
@@ -139,3 +163,110 @@ async def acollect(outcomes: AsyncIterator[DocumentOutcome[R]], size: int) -> Do
         if close is not None:
             await close()
     return gathered.outcome()
+
+
+class _Converting(Collector[Any]):
+    """A collector that keeps each result converted (the core result is dropped)."""
+
+    def __init__(self, size: int, convert: Convert[Any, Any]) -> None:
+        super().__init__(size)
+        self.convert = convert
+
+    def add(self, outcome: DocumentOutcome[Any]) -> None:
+        if outcome.failure is None:
+            outcome = DocumentOutcome(
+                outcome.index, outcome.id, self.convert(outcome.index, outcome.result)
+            )
+        super().add(outcome)
+
+
+def collect_converted(
+    outcomes: Iterator[DocumentOutcome[R]],
+    size: int,
+    convert: Convert[R, T],
+    policy: FailurePolicy[T],
+) -> list[T]:
+    """The converted results in input order, ``policy`` applied to the failures.
+
+    Each result is converted as its document finishes, so only the converted form
+    is kept. ``TransformInterrupted`` carries the converted items.
+
+    Raises:
+        BatchTransformError: under ``"raise"`` when anything failed.
+    """
+    done = _gather(outcomes, _Converting(size, convert))
+    return policy.apply(done.results, done.failures)
+
+
+async def acollect_converted(
+    outcomes: AsyncIterator[DocumentOutcome[R]],
+    size: int,
+    convert: Convert[R, T],
+    policy: FailurePolicy[T],
+) -> list[T]:
+    """Async :func:`collect_converted`."""
+    done = await _agather(outcomes, _Converting(size, convert))
+    return policy.apply(done.results, done.failures)
+
+
+def hand_over(
+    outcomes: Iterator[DocumentOutcome[R]], convert: Convert[R, T], policy: FailurePolicy[T]
+) -> Iterator[T]:
+    """Each converted result as its document finishes, ``policy`` applied on the way.
+
+    ``"keep"`` yields the kept item in the failure's place, ``"drop"`` logs and skips
+    it; ``"raise"`` lets the run finish (every other document is yielded) and then
+    raises one :class:`BatchTransformError` listing every failure, as the list form
+    does. Closing the iterator early stops the run.
+    """
+    failures: list[ItemFailure] = []
+    total = 0
+    try:
+        for outcome in outcomes:
+            total += 1
+            item = _handed(outcome, convert, policy, failures)
+            if item is not None:
+                yield item
+    finally:
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()
+    _raise_at_end(failures, total, policy)
+
+
+async def ahand_over(
+    outcomes: AsyncIterator[DocumentOutcome[R]], convert: Convert[R, T], policy: FailurePolicy[T]
+) -> AsyncIterator[T]:
+    """Async :func:`hand_over`."""
+    failures: list[ItemFailure] = []
+    total = 0
+    try:
+        async for outcome in outcomes:
+            total += 1
+            item = _handed(outcome, convert, policy, failures)
+            if item is not None:
+                yield item
+    finally:
+        close = getattr(outcomes, "aclose", None)
+        if close is not None:
+            await close()
+    _raise_at_end(failures, total, policy)
+
+
+def _handed(
+    outcome: DocumentOutcome[R],
+    convert: Convert[R, T],
+    policy: FailurePolicy[T],
+    failures: list[ItemFailure],
+) -> T | None:
+    if outcome.failure is None:
+        return convert(outcome.index, outcome.result)  # type: ignore[arg-type]
+    if policy.on_failure == "raise":
+        failures.append(outcome.failure)
+    return policy.streamed(outcome.failure)
+
+
+def _raise_at_end(failures: list[ItemFailure], total: int, policy: FailurePolicy[Any]) -> None:
+    if failures:
+        failures.sort(key=lambda failure: failure.index)
+        raise BatchTransformError([], failures, policy.noun, total=total)

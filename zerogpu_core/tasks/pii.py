@@ -60,6 +60,7 @@ __all__ = [
     "aredact_pii_documents",
     "assemble_redaction",
     "detect_pii",
+    "pii_documents",
     "pii_request",
     "redact_pii",
     "redact_pii_documents",
@@ -365,11 +366,17 @@ def _single(text: str) -> PIIDocument:
     return PIIDocument(text)
 
 
-def _documents(
+def pii_documents(
     texts: Sequence[str],
     metadata: Sequence[Mapping[str, Any]] | None,
     options: PIIOptions,
 ) -> list[PIIDocument]:
+    """The documents of a redaction run: each text with its named metadata values.
+
+    Raises:
+        TypeError: for a text, or a named metadata value, that is not text.
+        ValueError: when there is not one metadata mapping per text.
+    """
     check_texts(texts)
     if metadata is None:
         return [PIIDocument(text) for text in texts]
@@ -444,7 +451,7 @@ def redact_pii_documents(
     return process_documents(
         PIIRedactionTask(options),
         client,
-        _documents(texts, metadata, options),
+        pii_documents(texts, metadata, options),
         ids=ids,
         max_concurrency=max_concurrency,
         progress=progress,
@@ -468,7 +475,7 @@ async def aredact_pii_documents(
     return await aprocess_documents(
         PIIRedactionTask(options),
         client,
-        _documents(texts, metadata, options),
+        pii_documents(texts, metadata, options),
         ids=ids,
         max_concurrency=max_concurrency,
         progress=progress,
