@@ -36,6 +36,9 @@ class _TaskExtractor(BaseExtractor, BatchModeFields, ZeroGPUTaskSettings):
         default=MetadataMode.NONE, description="How node text is read for the task."
     )
 
+    def _pool_size(self) -> int | None:
+        return self.num_workers
+
     def _connection(self) -> ConnectionSettings:
         # BaseExtractor's max_retries re-runs the whole extraction; requests use ours.
         settings = super()._connection()

@@ -60,14 +60,22 @@ class ZeroGPUClient(SyncTransport):
         max_retry_after: longest server-requested wait (``Retry-After``) slept
             through before a retry; default 60 s. A longer one raises at once,
             with the server's wait on the error's ``retry_after``.
-        http_client: an ``httpx.Client`` to reuse (its pool, proxies, transport).
+        http_client: an ``httpx.Client`` to reuse (its pool, proxies, transport),
+            used exactly as given.
+        pool_size: requests you send at once (the bulk runners' ``max_concurrency``):
+            the pool this client creates keeps that many connections open (at least
+            20). Ignored with ``http_client``.
     """
 
     def __init__(
-        self, *, http_client: httpx.Client | None = None, **settings: Unpack[ConnectionArgs]
+        self,
+        *,
+        http_client: httpx.Client | None = None,
+        pool_size: int | None = None,
+        **settings: Unpack[ConnectionArgs],
     ) -> None:
         check_connection_args(type(self).__name__, settings)
-        super().__init__(ClientSettings.resolve(**settings), http_client)
+        super().__init__(ClientSettings.resolve(**settings), http_client, pool_size)
 
     def __enter__(self) -> ZeroGPUClient:
         return self
@@ -182,10 +190,11 @@ class AsyncZeroGPUClient(AsyncTransport):
         self,
         *,
         http_client: httpx.AsyncClient | None = None,
+        pool_size: int | None = None,
         **settings: Unpack[ConnectionArgs],
     ) -> None:
         check_connection_args(type(self).__name__, settings)
-        super().__init__(ClientSettings.resolve(**settings), http_client)
+        super().__init__(ClientSettings.resolve(**settings), http_client, pool_size)
 
     async def __aenter__(self) -> AsyncZeroGPUClient:
         return self

@@ -84,6 +84,10 @@ class DocumentRunFields(BatchModeFields):
     )
     show_progress: bool = Field(default=False, description="Show a progress bar.")
 
+    def _pool_size(self) -> int | None:
+        """The connection pool keeps ``max_concurrency`` connections."""
+        return self.max_concurrency
+
     def _run_options(self, *, progress: bool = False) -> RunOptions:
         """The run's keyword arguments; ``progress`` forces the bar on."""
         return RunOptions(
