@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 import tracemalloc
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 import pytest
 
@@ -185,13 +185,17 @@ def test_failure_policy_is_the_same_streamed_and_collected(
 
 
 async def test_async_hand_over_raises_after_the_others() -> None:
-    async def outcomes() -> object:
+    async def outcomes() -> AsyncIterator[DocumentOutcome[str]]:
         for outcome in _failing_outcomes():
             yield outcome
 
+    def same(_index: int, result: str) -> str:
+        return result
+
     handed: list[str] = []
+    policy: FailurePolicy[str] = FailurePolicy("raise")
     with pytest.raises(BatchTransformError):
-        async for item in ahand_over(outcomes(), lambda _i, r: r, FailurePolicy("raise")):  # type: ignore[arg-type]
+        async for item in ahand_over(outcomes(), same, policy):
             handed.append(item)
     assert handed == ["c", "a"]
 
