@@ -8,6 +8,7 @@ only turns ``Document`` objects into texts and results back into new copies.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ from zerogpu_core.tasks import (
     PIIRedactionTask,
     PIIResult,
     PIISpan,
+    TransformInterrupted,
     adetect_pii,
     deanonymize,
     detect_pii,
@@ -251,9 +253,10 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, PIIRedactionFields, _DocumentR
         task, inputs, ids = self._run(documents)
         convert, policy = self._redacting(documents)
         failures: list[ItemFailure] = []
-        pairs = collect_converted(
-            self._outcomes(task, inputs, ids), len(inputs), convert, _noting(policy, failures)
-        )
+        with _documents_if_interrupted():
+            pairs = collect_converted(
+                self._outcomes(task, inputs, ids), len(inputs), convert, _noting(policy, failures)
+            )
         return _redaction(pairs, failures)
 
     async def aredact_documents(self, documents: Sequence[Document]) -> PIIRedaction:
@@ -325,6 +328,16 @@ def _noting(policy: FailurePolicy[_Pair], failures: list[ItemFailure]) -> Failur
             return super().apply(converted, found)
 
     return Noting(policy.on_failure, noun=policy.noun, action=policy.action)
+
+
+@contextmanager
+def _documents_if_interrupted() -> Iterator[None]:
+    """An interrupt carries the redacted documents (not document/mapping pairs)."""
+    try:
+        yield
+    except TransformInterrupted as stopped:
+        documents = [None if pair is None else pair[0] for pair in stopped.results]
+        raise TransformInterrupted(documents, stopped.failures) from stopped.__cause__
 
 
 def _redaction(pairs: list[_Pair], failures: list[ItemFailure]) -> PIIRedaction:
