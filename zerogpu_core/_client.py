@@ -145,6 +145,15 @@ class ZeroGPUClient(SyncTransport):
         """``GET /files/{file_id}``."""
         return self._request(routes.file_retrieve(file_id))
 
+    def iter_file_lines(self, file_id: str) -> Iterator[str]:
+        """``GET /files/{file_id}/content`` line by line, as it downloads (any size in
+        flat memory)."""
+        response = self._send(routes.file_content(file_id, stream=True))
+        try:
+            yield from response.iter_lines()
+        finally:
+            response.close()
+
     def file_content(self, file_id: str) -> bytes:
         """``GET /files/{file_id}/content``: the raw JSONL."""
         return self._request(routes.file_content(file_id))
@@ -263,6 +272,15 @@ class AsyncZeroGPUClient(AsyncTransport):
     async def retrieve_file(self, file_id: str) -> FileObject:
         """See :meth:`ZeroGPUClient.retrieve_file`."""
         return await self._request(routes.file_retrieve(file_id))
+
+    async def iter_file_lines(self, file_id: str) -> AsyncIterator[str]:
+        """See :meth:`ZeroGPUClient.iter_file_lines`."""
+        response = await self._send(routes.file_content(file_id, stream=True))
+        try:
+            async for line in response.aiter_lines():
+                yield line
+        finally:
+            await response.aclose()
 
     async def file_content(self, file_id: str) -> bytes:
         """See :meth:`ZeroGPUClient.file_content`."""

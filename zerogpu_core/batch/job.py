@@ -56,6 +56,7 @@ __all__ = [
     "encode_requests",
     "finished_lines",
     "next_poll_delay",
+    "no_line_error",
     "submit_steps",
     "wait_steps",
 ]
@@ -420,7 +421,7 @@ def assemble_results(
     for part in state.parts:
         for index in range(part.start, part.stop):
             custom_id = state.custom_ids[index]
-            outcome, request_id = outcomes.get(custom_id) or (_no_line(part, custom_id), None)
+            outcome, request_id = outcomes.get(custom_id) or (no_line_error(part, custom_id), None)
             completion = None if isinstance(outcome, BatchItemError) else outcome
             error = outcome if isinstance(outcome, BatchItemError) else None
             items.append(
@@ -429,7 +430,8 @@ def assemble_results(
     return BatchResults(tuple(items))
 
 
-def _no_line(part: BatchPartState, custom_id: str) -> BatchItemError:
+def no_line_error(part: BatchPartState, custom_id: str) -> BatchItemError:
+    """Why a request of ``part`` has no output or error line."""
     if part.status == "failed":
         first = part.errors[0] if part.errors else BatchError(message="rejected at create")
         return BatchItemError(

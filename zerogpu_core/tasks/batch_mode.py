@@ -18,7 +18,7 @@ raised: they concern no single document.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -32,6 +32,8 @@ from zerogpu_core.batch import (
     BatchRunner,
 )
 from zerogpu_core.batch.job import LOOKUP_GRACE
+from zerogpu_core.batch.state import BatchJobState
+from zerogpu_core.tasks.batch_lines import LineAssembly, Ready, Resend, line_id, missing_in
 from zerogpu_core.tasks.outcomes import DocumentOutcome, DocumentSteps, acollect, collect
 from zerogpu_core.tasks.results import DocumentResults, check_ids, progress_bar
 
@@ -119,11 +121,6 @@ class BatchAPIOptions:
         return AsyncBatchRunner(client, state_path=self.state_path, **options)
 
 
-def line_id(document: int, chunk: int) -> str:
-    """The custom id of a document's chunk: ``doc-<document>-chunk-<chunk>``."""
-    return f"doc-{document}-chunk-{chunk}"
-
-
 @dataclass
 class BatchPlan(Generic[D, J, P, R]):
     """The lines of a job and the bookkeeping to turn their results into documents.
@@ -132,7 +129,8 @@ class BatchPlan(Generic[D, J, P, R]):
         steps: plans and finishes each document into its outcome.
         early: outcomes known before any request (planning failures, documents
             without jobs, which are finished at once).
-        jobs: the jobs of every document that has lines.
+        jobs: the jobs of every document that has lines (a finished one is removed).
+        first_line: the line number of each such document's first chunk.
         custom_ids: one per line, in line order.
         bodies: the lines' chat-completions bodies (emptied once submitted).
     """
@@ -140,6 +138,7 @@ class BatchPlan(Generic[D, J, P, R]):
     steps: DocumentSteps[D, J, P, R]
     early: list[DocumentOutcome[R]] = field(default_factory=list)
     jobs: dict[int, Sequence[J]] = field(default_factory=dict)
+    first_line: dict[int, int] = field(default_factory=dict)
     custom_ids: list[str] = field(default_factory=list)
     bodies: list[dict[str, Any]] = field(default_factory=list)
 
@@ -167,61 +166,20 @@ def plan_batch(
             plan.early.append(steps.finish(index, jobs, []))
             continue
         plan.jobs[index] = jobs
+        plan.first_line[index] = len(plan.custom_ids)
         for position, job in enumerate(jobs):
             plan.custom_ids.append(line_id(index, position))
             plan.bodies.append(task.request(job))
     return plan
 
 
-@dataclass(frozen=True)
-class _Resend(Generic[J]):
-    """A line to send again as smaller regular requests (see ``ChunkedTask.resplit``)."""
-
-    parts: Sequence[J]
-
-
-def _resolved_documents(
-    plan: BatchPlan[D, J, P, R], task: ChunkedTask[D, J, P, R], results: BatchResults
-) -> Iterator[tuple[int, list[P | _Resend[J]] | DocumentOutcome[R]]]:
-    """Each document's line results (or its failure), one document at a time; the
-    plan forgets a document's jobs once it is handed over."""
-    by_id = {item.custom_id: item for item in results}
-    while plan.jobs:
-        index, jobs = next(iter(plan.jobs.items()))
-        yield index, _document_lines(plan, task, by_id, index, jobs)
-        plan.jobs.pop(index, None)
-
-
-def _document_lines(
-    plan: BatchPlan[D, J, P, R],
-    task: ChunkedTask[D, J, P, R],
-    by_id: dict[str, BatchResult],
-    index: int,
-    jobs: Sequence[J],
-) -> list[P | _Resend[J]] | DocumentOutcome[R]:
-    outputs: list[P | _Resend[J]] = []
-    for position, job in enumerate(jobs):
-        custom_id = line_id(index, position)
-        item = by_id.pop(custom_id, None)
-        try:
-            if item is None or item.completion is None:
-                raise _line_error(item.error if item else None, custom_id)
-            outputs.append(task.resolve(job, item.completion))
-        except Exception as exc:
-            parts = task.resplit(job, exc)
-            if parts is None:
-                return plan.steps.fail(index, exc)
-            outputs.append(_Resend(parts))
-    return outputs
-
-
 def iter_assembled(
     plan: BatchPlan[D, J, P, R],
     task: ChunkedTask[D, J, P, R],
-    results: BatchResults,
+    results: Iterable[BatchResult],
     resend: Callable[[J], P] | None = None,
 ) -> Iterator[DocumentOutcome[R]]:
-    """Each document's outcome: every line's completion resolved, the document finished.
+    """Each document's outcome from the job's results (see :class:`LineAssembly`).
 
     A line whose input was too long is split (``task.resplit``) and its parts sent
     with ``resend``, as regular requests; without ``resend`` its document fails. A
@@ -230,46 +188,68 @@ def iter_assembled(
     """
     yield from plan.early
     plan.early = []
-    for index, outputs in _resolved_documents(plan, task, results):
-        if isinstance(outputs, DocumentOutcome):
-            yield outputs
-            continue
-        jobs = plan.jobs[index]
-        try:
-            done = [_settle(task, out, resend) for out in outputs]
-        except Exception as exc:
-            yield plan.steps.fail(index, exc)
-            continue
-        yield plan.steps.finish(index, jobs, done)
+    lines = LineAssembly(plan, task)
+    for item in results:
+        got = lines.add(item.custom_id, item.completion or _line_error(item.error, item.custom_id))
+        if got is not None:
+            yield _settled(plan, task, got, resend)
+    for got in lines.remaining(lambda custom_id: _line_error(None, custom_id)):
+        yield _settled(plan, task, got, resend)
+
+
+def _settled(
+    plan: BatchPlan[D, J, P, R],
+    task: ChunkedTask[D, J, P, R],
+    got: Ready[J, P] | DocumentOutcome[R],
+    resend: Callable[[J], P] | None,
+) -> DocumentOutcome[R]:
+    if isinstance(got, DocumentOutcome):
+        return got
+    try:
+        done = [_settle(task, out, resend) for out in got.parts]
+    except Exception as exc:
+        return plan.steps.fail(got.index, exc)
+    return plan.steps.finish(got.index, got.jobs, done)
+
+
+async def _asettled(
+    plan: BatchPlan[D, J, P, R],
+    task: ChunkedTask[D, J, P, R],
+    got: Ready[J, P] | DocumentOutcome[R],
+    resend: Callable[[J], Awaitable[P]],
+) -> DocumentOutcome[R]:
+    if isinstance(got, DocumentOutcome):
+        return got
+    try:
+        # A loop, not a comprehension: Python 3.10 refuses an await inside a
+        # comprehension nested in another.
+        done = []
+        for out in got.parts:
+            if isinstance(out, Resend):
+                out = task.combine([await resend(part) for part in out.parts])
+            done.append(out)
+    except Exception as exc:
+        return plan.steps.fail(got.index, exc)
+    return plan.steps.finish(got.index, got.jobs, done)
 
 
 async def aiter_assembled(
     plan: BatchPlan[D, J, P, R],
     task: ChunkedTask[D, J, P, R],
-    results: BatchResults,
+    results: Iterable[BatchResult],
     resend: Callable[[J], Awaitable[P]],
 ) -> AsyncIterator[DocumentOutcome[R]]:
     """Async :func:`iter_assembled`."""
     for early in plan.early:
         yield early
     plan.early = []
-    for index, outputs in _resolved_documents(plan, task, results):
-        if isinstance(outputs, DocumentOutcome):
-            yield outputs
-            continue
-        jobs = plan.jobs[index]
-        try:
-            # A loop, not a comprehension: Python 3.10 refuses an await inside a
-            # comprehension nested in another.
-            done = []
-            for out in outputs:
-                if isinstance(out, _Resend):
-                    out = task.combine([await resend(part) for part in out.parts])
-                done.append(out)
-        except Exception as exc:
-            yield plan.steps.fail(index, exc)
-            continue
-        yield plan.steps.finish(index, jobs, done)
+    lines = LineAssembly(plan, task)
+    for item in results:
+        got = lines.add(item.custom_id, item.completion or _line_error(item.error, item.custom_id))
+        if got is not None:
+            yield await _asettled(plan, task, got, resend)
+    for got in lines.remaining(lambda custom_id: _line_error(None, custom_id)):
+        yield await _asettled(plan, task, got, resend)
 
 
 def assemble_batch(
@@ -283,9 +263,9 @@ def assemble_batch(
 
 
 def _settle(
-    task: ChunkedTask[D, J, P, R], out: P | _Resend[J], resend: Callable[[J], P] | None
+    task: ChunkedTask[D, J, P, R], out: P | Resend[J], resend: Callable[[J], P] | None
 ) -> P:
-    if not isinstance(out, _Resend):
+    if not isinstance(out, Resend):
         return out
     if resend is None:
         raise BatchItemError("context_length_exceeded", "a line was too long for the model")
@@ -314,13 +294,21 @@ def iter_documents_batch(
         ZeroGPUError: API errors of the job's own calls, after the client's retries.
     """
     plan = plan_batch(task, texts, ids)
+    yield from _early(plan)
     if not plan.bodies:
-        yield from plan.early
         return
     runner = (options or BatchAPIOptions()).runner(client, show_progress=progress)
     runner.submit(_hand_over(plan), custom_ids=plan.custom_ids)
-    runner.wait()
-    yield from iter_assembled(plan, task, runner.collect(), task.job(client))
+    state = runner.wait()
+    resend = task.job(client)
+    lines = LineAssembly(plan, task)
+    for file_id in _result_files(state):
+        for line in client.iter_file_lines(file_id):
+            got = lines.raw(line)
+            if got is not None:
+                yield _settled(plan, task, got, resend)
+    for got in lines.remaining(missing_in(state, plan)):
+        yield _settled(plan, task, got, resend)
 
 
 async def aiter_documents_batch(
@@ -334,15 +322,39 @@ async def aiter_documents_batch(
 ) -> AsyncIterator[DocumentOutcome[R]]:
     """Async :func:`iter_documents_batch`."""
     plan = plan_batch(task, texts, ids)
+    for early in _early(plan):
+        yield early
     if not plan.bodies:
-        for early in plan.early:
-            yield early
         return
     runner = (options or BatchAPIOptions()).async_runner(client, show_progress=progress)
     await runner.submit(_hand_over(plan), custom_ids=plan.custom_ids)
-    await runner.wait()
-    async for outcome in aiter_assembled(plan, task, await runner.collect(), task.ajob(client)):
-        yield outcome
+    state = await runner.wait()
+    resend = task.ajob(client)
+    lines = LineAssembly(plan, task)
+    for file_id in _result_files(state):
+        async for line in client.iter_file_lines(file_id):
+            got = lines.raw(line)
+            if got is not None:
+                yield await _asettled(plan, task, got, resend)
+    for got in lines.remaining(missing_in(state, plan)):
+        yield await _asettled(plan, task, got, resend)
+
+
+def _result_files(state: BatchJobState) -> list[str]:
+    """Every part's output file, then its error file (a completion wins over an
+    error line for the same request, so errors are settled only at the end)."""
+    return [
+        file_id
+        for part in state.parts
+        for file_id in (part.output_file_id, part.error_file_id)
+        if file_id
+    ]
+
+
+def _early(plan: BatchPlan[D, J, P, R]) -> list[DocumentOutcome[R]]:
+    """The outcomes known before any request (handed over first), which the plan forgets."""
+    early, plan.early = plan.early, []
+    return early
 
 
 def _hand_over(plan: BatchPlan[D, J, P, R]) -> list[dict[str, Any]]:
