@@ -32,6 +32,7 @@ from zerogpu_core.batch import (
     BatchRunner,
 )
 from zerogpu_core.batch.job import LOOKUP_GRACE
+from zerogpu_core.batch.jsonl import make_batch_line
 from zerogpu_core.batch.state import BatchJobState
 from zerogpu_core.tasks.batch_lines import LineAssembly, Ready, Resend, line_id, missing_in
 from zerogpu_core.tasks.outcomes import DocumentOutcome, DocumentSteps, acollect, collect
@@ -132,7 +133,8 @@ class BatchPlan(Generic[D, J, P, R]):
         jobs: the jobs of every document that has lines (a finished one is removed).
         first_line: the line number of each such document's first chunk.
         custom_ids: one per line, in line order.
-        bodies: the lines' chat-completions bodies (emptied once submitted).
+        bodies: the lines, encoded (``BatchLine.encode()``) as they are planned, so
+            no body is held as a dict; emptied once submitted.
     """
 
     steps: DocumentSteps[D, J, P, R]
@@ -140,7 +142,7 @@ class BatchPlan(Generic[D, J, P, R]):
     jobs: dict[int, Sequence[J]] = field(default_factory=dict)
     first_line: dict[int, int] = field(default_factory=dict)
     custom_ids: list[str] = field(default_factory=list)
-    bodies: list[dict[str, Any]] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)
 
 
 def plan_batch(
@@ -168,8 +170,9 @@ def plan_batch(
         plan.jobs[index] = jobs
         plan.first_line[index] = len(plan.custom_ids)
         for position, job in enumerate(jobs):
-            plan.custom_ids.append(line_id(index, position))
-            plan.bodies.append(task.request(job))
+            custom_id = line_id(index, position)
+            plan.custom_ids.append(custom_id)
+            plan.bodies.append(make_batch_line(task.request(job), custom_id).encode())
     return plan
 
 
@@ -357,7 +360,7 @@ def _early(plan: BatchPlan[D, J, P, R]) -> list[DocumentOutcome[R]]:
     return early
 
 
-def _hand_over(plan: BatchPlan[D, J, P, R]) -> list[dict[str, Any]]:
+def _hand_over(plan: BatchPlan[D, J, P, R]) -> list[bytes]:
     """The bodies, which the plan forgets: once encoded for upload they are garbage."""
     bodies, plan.bodies = plan.bodies, []
     return bodies

@@ -3,6 +3,7 @@ synchronous path against the emulator (outputs are emulated)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -94,7 +95,9 @@ def _results(outcomes: dict[str, ChatCompletion | BatchItemError]) -> BatchResul
 def test_plan_builds_one_line_per_chunk_with_document_and_chunk_in_the_id() -> None:
     plan = plan_batch(WORDS, ["a b", "", "unplannable", "c"], ["x", "y", "z", None])
     assert plan.custom_ids == ["doc-0-chunk-0", "doc-0-chunk-1", "doc-3-chunk-0"]
-    assert [b["messages"][0]["content"] for b in plan.bodies] == ["a", "b", "c"]
+    lines = [json.loads(line) for line in plan.bodies]
+    assert [line["body"]["messages"][0]["content"] for line in lines] == ["a", "b", "c"]
+    assert [line["custom_id"] for line in lines] == plan.custom_ids
     assert line_id(12, 3) == "doc-12-chunk-3"
     outcome = collect(iter(plan.early), 4)
     assert outcome.results == (None, "", None, None)  # blank finished, the rest pending
