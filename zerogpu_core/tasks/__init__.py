@@ -56,6 +56,7 @@ from zerogpu_core.tasks.moderate import (
     amoderate,
     moderate,
 )
+from zerogpu_core.tasks.outcomes import DocumentOutcome
 from zerogpu_core.tasks.pii import (
     DEFAULT_PII_MODEL,
     PII_CATEGORIES,
@@ -67,6 +68,7 @@ from zerogpu_core.tasks.pii import (
     aredact_pii,
     aredact_pii_documents,
     detect_pii,
+    pii_documents,
     redact_pii,
     redact_pii_documents,
 )
@@ -89,7 +91,9 @@ from zerogpu_core.tasks.results import (
 from zerogpu_core.tasks.runner import (
     DEFAULT_MAX_CONCURRENCY,
     ChunkedTask,
+    aiter_documents,
     aprocess_documents,
+    iter_documents,
     process_documents,
 )
 from zerogpu_core.tasks.zero_shot import (
@@ -116,6 +120,7 @@ __all__ = [
     "BatchTransformError",
     "ChunkedTask",
     "ContentFlaggedError",
+    "DocumentOutcome",
     "DocumentResults",
     "DropPolicy",
     "EntitiesOptions",
@@ -153,6 +158,7 @@ __all__ = [
     "adetect_pii",
     "aextract_entities",
     "aextract_entities_documents",
+    "aiter_documents",
     "amoderate",
     "aprocess_documents",
     "aredact_pii",
@@ -167,10 +173,12 @@ __all__ = [
     "extract_entities",
     "extract_entities_documents",
     "extract_payload",
+    "iter_documents",
     "merge_iab_results",
     "moderate",
     "parse_iab_payload",
     "parse_pii_payload",
+    "pii_documents",
     "process_documents",
     "redact_pii",
     "redact_pii_documents",
