@@ -8,7 +8,7 @@ only turns ``Document`` objects into texts and results back into new copies.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -295,22 +295,33 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, PIIRedactionFields, _DocumentR
         task, inputs, ids = self._run(documents)
         convert, policy = self._redacting(documents)
         pairs = hand_over(self._outcomes(task, inputs, ids), convert, policy)
-        return (document for document, _mapping in pairs)
+        return _sync_documents_of(pairs)
 
-    async def alazy_transform_documents(
+    def alazy_transform_documents(
         self, documents: Sequence[Document], **kwargs: Any
     ) -> AsyncIterator[Document]:
         """Async :meth:`lazy_transform_documents`; leaving the loop early cancels the
         requests in flight."""
-        task, inputs, ids = self._run(documents)
+        task, inputs, ids = self._run(documents)  # bad input fails here, at the call
         convert, policy = self._redacting(documents)
-        async for document, _mapping in ahand_over(
-            self._aoutcomes(task, inputs, ids), convert, policy
-        ):
-            yield document
+        return _documents_of(ahand_over(self._aoutcomes(task, inputs, ids), convert, policy))
 
 
 _Pair = tuple[Document, dict[str, str]]
+
+
+def _sync_documents_of(pairs: Iterator[_Pair]) -> Iterator[Document]:
+    with closing(pairs):  # type: ignore[type-var]
+        for document, _mapping in pairs:
+            yield document
+
+
+async def _documents_of(pairs: AsyncIterator[_Pair]) -> AsyncIterator[Document]:
+    try:
+        async for document, _mapping in pairs:
+            yield document
+    finally:
+        await pairs.aclose()  # type: ignore[attr-defined]
 
 
 def _noting(policy: FailurePolicy[_Pair], failures: list[ItemFailure]) -> FailurePolicy[_Pair]:
