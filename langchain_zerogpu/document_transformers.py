@@ -41,6 +41,7 @@ from zerogpu_core.tasks.outcomes import (
     hand_over,
 )
 from zerogpu_core.tasks.pii import pii_documents
+from zerogpu_core.tasks.pii_document import PIIDocument
 from zerogpu_core.tasks.results import FailurePolicy, KeepPolicy
 from zerogpu_core.tasks.runner import aiter_documents, iter_documents
 
@@ -225,7 +226,7 @@ class ZeroGPUPIIRedactor(BaseDocumentTransformer, PIIRedactionFields, _DocumentR
 
     def _run(
         self, documents: Sequence[Document]
-    ) -> tuple[PIIRedactionTask, list[Any], list[str | None]]:
+    ) -> tuple[PIIRedactionTask, Sequence[PIIDocument], list[str | None]]:
         texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
         options = self._options()
         inputs = pii_documents(texts, [d.metadata for d in documents], options)

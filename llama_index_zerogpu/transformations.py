@@ -23,6 +23,7 @@ from zerogpu_core.tasks.outcomes import (
     hand_over,
 )
 from zerogpu_core.tasks.pii import pii_documents
+from zerogpu_core.tasks.pii_document import PIIDocument
 from zerogpu_core.tasks.results import FailurePolicy
 from zerogpu_core.tasks.runner import aiter_documents, iter_documents
 
@@ -57,7 +58,7 @@ class ZeroGPUPIIRedactor(
 
     def _run(
         self, nodes: Sequence[BaseNode]
-    ) -> tuple[PIIRedactionTask, list[Any], list[str | None]]:
+    ) -> tuple[PIIRedactionTask, Sequence[PIIDocument], list[str | None]]:
         texts, ids = node_texts(
             nodes, MetadataMode.NONE, free_key=self.metadata_key, owner="ZeroGPUPIIRedactor"
         )
