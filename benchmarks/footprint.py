@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tracemalloc
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["import_times", "peak_memory"]
 
@@ -48,14 +49,27 @@ def import_times(
     return {label: statistics.median(values) for label, values in samples.items()}
 
 
-def peak_memory(base_url: str, api_key: str, kind: str, documents: int) -> dict[str, float]:
-    """Run the probe in a fresh interpreter; returns heap growth and RSS peak in MiB."""
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.footprint", base_url, api_key, kind, str(documents)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+def peak_memory(
+    base_url: str,
+    api_key: str,
+    kind: str,
+    documents: int,
+    *,
+    api: str = "list",
+    mode: str = "sync",
+    trace: bool = True,
+) -> dict[str, float]:
+    """Run the probe in a fresh interpreter; returns heap figures and RSS peak in MiB.
+
+    ``api`` is ``list`` (``transform_documents``) or ``lazy`` (``lazy_transform_documents``,
+    nothing kept); ``mode`` is ``sync`` (concurrent requests) or ``batch`` (Batch API);
+    without ``trace`` the RSS peak is measured without tracemalloc's own overhead.
+    """
+    command = [sys.executable, "-m", "benchmarks.footprint", base_url, api_key, kind]
+    command += [str(documents), api, mode, "trace" if trace else "rss"]
+    out = subprocess.run(command, check=False, capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"the memory probe failed: {out.stderr[-2000:]}")
     result: dict[str, float] = json.loads(out.stdout)
     return result
 
@@ -68,30 +82,39 @@ def _probe(argv: Sequence[str]) -> None:
     from benchmarks.corpus import corpus
     from langchain_zerogpu import ZeroGPUIABClassifier, ZeroGPUPIIRedactor
 
-    base_url, api_key, kind, size = argv
+    base_url, api_key, kind, size, api, mode, measure = argv
     cls = ZeroGPUIABClassifier if kind == "iab" else ZeroGPUPIIRedactor
-    transformer = cls(base_url=base_url, api_key=api_key)
+    options = {"mode": "batch", "batch_poll_interval": 0.05} if mode == "batch" else {}
+    transformer = cls(base_url=base_url, api_key=api_key, **options)
     documents = corpus(int(size))
     transformer.transform_documents(documents[:10])  # client, pools and caches
-    # The RSS peak alone can hide the run under an earlier, freed import-time peak;
-    # tracemalloc's peak is the Python heap growth of the run itself.
-    tracemalloc.start()
-    start, _ = tracemalloc.get_traced_memory()
-    out = transformer.transform_documents(documents)
-    _, peak = tracemalloc.get_traced_memory()
+    rss_before = _max_rss_mib()
+    if measure == "trace":
+        # The RSS peak alone can hide the run under an earlier, freed import-time
+        # peak; tracemalloc's peak is the Python heap growth of the run itself.
+        tracemalloc.start()
+    start = tracemalloc.get_traced_memory()[0]
+    if api == "lazy":
+        out: Any = None
+        count = sum(1 for _ in transformer.lazy_transform_documents(documents))
+    else:
+        out = transformer.transform_documents(documents)
+        count = len(out)
+    current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    if len(out) != len(documents):
+    if count != len(documents):
         raise AssertionError("documents were lost")
-    result_bytes = sum(len(d.page_content) for d in out)
     print(
         json.dumps(
             {
                 "heap_growth_mib": (peak - start) / 2**20,
+                "kept_mib": (current - start) / 2**20,
                 "rss_peak_mib": _max_rss_mib(),
-                "output_text_mib": result_bytes / 2**20,
+                "rss_before_mib": rss_before,
             }
         )
     )
+    del out
 
 
 if __name__ == "__main__":

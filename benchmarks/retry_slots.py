@@ -112,30 +112,25 @@ def _efficiency(
     return ideal / (time.perf_counter() - started)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Print efficiency per (mode, concurrency) for ours and the bare floor."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--documents", type=int, default=1000)
-    parser.add_argument("--latency", type=float, default=0.05)
-    parser.add_argument("--every", type=int, default=10, help="every n-th request fails")
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32])
-    args = parser.parse_args(argv)
-    documents = corpus(args.documents)
-    bodies = [pii_request(TextChunk(0, d.page_content), PIIOptions(), "redact") for d in documents]
-    faults = f"faults {2 * args.documents} {args.every}"
+def efficiencies(
+    documents: int, latency: float, every: int, concurrencies: Sequence[int]
+) -> list[tuple[str, int, float, float]]:
+    """``(mode, concurrency, ours, bare floor)`` efficiencies, one emulator process."""
+    docs = corpus(documents)
+    bodies = [pii_request(TextChunk(0, d.page_content), PIIOptions(), "redact") for d in docs]
+    faults = f"faults {2 * documents} {every}"
     server = EmulatorProcess(API_KEY)
+    rows = []
     try:
-        server.command(f"latency {args.latency}")
-        print("| mode | concurrency | ours | bare floor | ours / floor |")
-        print("|---|---|---|---|---|")
-        for concurrency in args.concurrency:
-            ideal = args.documents * args.latency / concurrency
+        server.command(f"latency {latency}")
+        for concurrency in concurrencies:
+            ideal = documents * latency / concurrency
             for mode in ("sync", "async"):
                 ours = _efficiency(
                     server,
                     faults,
                     ideal,
-                    functools.partial(_ours, server.base_url, documents, concurrency, mode),
+                    functools.partial(_ours, server.base_url, docs, concurrency, mode),
                 )
                 bare_run = _bare_threads if mode == "sync" else _bare_async
                 bare = _efficiency(
@@ -144,12 +139,26 @@ def main(argv: list[str] | None = None) -> None:
                     ideal,
                     functools.partial(bare_run, server.base_url, bodies, concurrency),
                 )
-                print(
-                    f"| {mode} | {concurrency} | {ours:.2f} | {bare:.2f} | {ours / bare:.2f} |",
-                    flush=True,
-                )
+                rows.append((mode, concurrency, ours, bare))
     finally:
         server.close()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print efficiency per (mode, concurrency) for ours and the bare floor."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--every", type=int, default=10, help="every n-th request fails")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32])
+    args = parser.parse_args(argv)
+    print("| mode | concurrency | ours | bare floor | ours / floor |")
+    print("|---|---|---|---|---|")
+    for mode, concurrency, ours, bare in efficiencies(
+        args.documents, args.latency, args.every, args.concurrency
+    ):
+        print(f"| {mode} | {concurrency} | {ours:.2f} | {bare:.2f} | {ours / bare:.2f} |")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,10 @@ API_KEY = "zgpu-api-fake-bench-key"  # the official package insists on the zgpu-
 LATENCY = 0.020
 TARGET_FLOOR_RATIO = 1.5
 TARGET_EFFICIENCY = 0.85
+#: The fault section's own emulator: latency and every how many requests a 500 comes.
+RETRY_LATENCY = 0.05
+RETRY_EVERY = 10
+SECTIONS = ("chat", "llama", "stream", "embeddings", "transformers", "footprint", "retries")
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class Plan:
     memory_documents: int = 10_000
     embed_texts: int = 5000
     embed_rounds: int = 3
+    retry_documents: int = 1000
 
 
 QUICK = Plan(
@@ -63,6 +68,7 @@ QUICK = Plan(
     memory_documents=500,
     embed_texts=640,
     embed_rounds=1,
+    retry_documents=200,
 )
 
 
@@ -390,26 +396,16 @@ def footprint_section(
                 times[ours] <= times[rival],
             )
         )
-    memory = report.Table(
-        f"Peak memory, {plan.memory_documents} documents (sync, concurrency 8)",
-        ["Transformer", "Peak heap growth (MiB)", "KiB/document", "Process RSS peak (MiB)"],
-        note=(
-            "A fresh interpreter per transformer, emulator latency 0. Heap growth is "
-            "tracemalloc's peak during `transform_documents` (inputs already built), so "
-            "it counts the outputs, which are kept, plus what is in flight."
-        ),
-    )
-    for kind, name in (("iab", "ZeroGPUIABClassifier"), ("pii", "ZeroGPUPIIRedactor")):
-        m = footprint.peak_memory(endpoint.base_url, API_KEY, kind, plan.memory_documents)
-        memory.rows.append(
-            [
-                name,
-                f"{m['heap_growth_mib']:.1f}",
-                f"{m['heap_growth_mib'] * 1024 / plan.memory_documents:.2f}",
-                f"{m['rss_peak_mib']:.0f}",
-            ]
-        )
-    results.tables.append(memory)
+    table, targets = goals.memory_section(endpoint.base_url, API_KEY, plan.memory_documents)
+    results.tables.append(table)
+    results.targets += targets
+
+
+def retry_section(plan: Plan, results: Results) -> None:
+    """Section 6: bulk throughput with transient faults, against the bare floor."""
+    table, targets = goals.retry_section(plan.retry_documents, RETRY_LATENCY, RETRY_EVERY)
+    results.tables.append(table)
+    results.targets += targets
 
 
 def _environment(official_python: str | None) -> str:
@@ -428,6 +424,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--official-python", help="python of the official package's venv")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     parser.add_argument("--chart", type=Path, default=ROOT / "docs" / "assets" / "benchmarks.svg")
+    parser.add_argument(
+        "--only",
+        choices=SECTIONS,
+        help="run one section alone and print its rows (RESULTS.md is left as it is)",
+    )
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else Plan()
     started = time.perf_counter()
@@ -455,10 +456,13 @@ def main(argv: list[str] | None = None) -> None:
             0.0,
             lambda: footprint_section(plan, endpoint, args.official_python, results),
         ),
+        ("retries", 0.0, lambda: retry_section(plan, results)),
     ]
     took: list[str] = []
     try:
         for name, latency, section in sections:
+            if args.only not in (None, name):
+                continue
             emulator.command(f"latency {latency}")
             began = time.perf_counter()
             section()
@@ -471,6 +475,12 @@ def main(argv: list[str] | None = None) -> None:
     results.notes.append(
         f"Total run time {time.perf_counter() - started:.0f} s ({', '.join(took)})."
     )
+    if args.only is not None:
+        for table in results.tables:
+            print(table.markdown())
+        for target in results.targets:
+            print(" | ".join(target.row()))
+        return
     command = "make bench" if not args.quick else "python -m benchmarks.run --quick"
     args.output.parent.mkdir(parents=True, exist_ok=True)
     report.write_results(

@@ -7,10 +7,11 @@ only turns ``Document`` objects into texts and results back into new copies.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.documents import BaseDocumentTransformer, Document
 from typing_extensions import TypedDict
@@ -19,22 +20,30 @@ from langchain_zerogpu._connection import LangChainConnection
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import check_free_metadata_key
 from zerogpu_core.tasks import (
-    DocumentResults,
-    IABResult,
+    BatchTransformError,
+    ChunkedTask,
     ItemFailure,
-    KeepPolicy,
     PIIOptions,
+    PIIRedactionTask,
     PIIResult,
     PIISpan,
-    aclassify_iab_documents,
+    TransformInterrupted,
     adetect_pii,
-    aredact_pii_documents,
-    classify_iab_documents,
     deanonymize,
     detect_pii,
-    redact_pii_documents,
 )
 from zerogpu_core.tasks.fields import DocumentRunFields, IABFields, PIIFields, PIIRedactionFields
+from zerogpu_core.tasks.outcomes import (
+    DocumentOutcome,
+    acollect_converted,
+    ahand_over,
+    collect_converted,
+    hand_over,
+)
+from zerogpu_core.tasks.pii import pii_documents
+from zerogpu_core.tasks.pii_document import PIIDocument
+from zerogpu_core.tasks.results import FailurePolicy, KeepPolicy
+from zerogpu_core.tasks.runner import aiter_documents, iter_documents
 
 __all__ = [
     "PIIMatch",
@@ -53,10 +62,21 @@ class _ZeroGPUTaskClient(ArgumentPolicy, LangChainConnection):
     """
 
 
-class _DocumentRun(DocumentRunFields):
+class _DocumentRun(DocumentRunFields, _ZeroGPUTaskClient):
     # LangChain objects are not serialised to JSON, so the state file stays a Path
     # here (LlamaIndex keeps the core's text for to_json and ingestion-cache keys).
     batch_state_path: Path | None = None  # type: ignore[assignment]
+
+    def _outcomes(
+        self, task: ChunkedTask[Any, Any, Any, Any], inputs: Sequence[Any], ids: list[str | None]
+    ) -> Iterator[DocumentOutcome[Any]]:
+        return iter_documents(task, self._clients().sync, inputs, ids=ids, **self._run_options())
+
+    def _aoutcomes(
+        self, task: ChunkedTask[Any, Any, Any, Any], inputs: Sequence[Any], ids: list[str | None]
+    ) -> AsyncIterator[DocumentOutcome[Any]]:
+        client = self._clients().async_client()
+        return aiter_documents(task, client, inputs, ids=ids, **self._run_options())
 
 
 def _texts_and_ids(
@@ -68,35 +88,87 @@ def _texts_and_ids(
     return [d.page_content for d in documents], ids
 
 
-def _metadata(documents: Sequence[Document]) -> list[dict[str, Any]]:
-    return [d.metadata for d in documents]
-
-
 def _with_metadata(document: Document, key: str, value: Any, **update: Any) -> Document:
     return document.model_copy(update={"metadata": {**document.metadata, key: value}, **update})
 
 
-def _tagged(
-    documents: Sequence[Document],
-    outcome: DocumentResults[Any],
-    key: str,
-    on_failure: KeepPolicy,
-) -> list[Document]:
-    """Copies with each result's ``to_metadata()`` under ``key``; failures per policy."""
-    converted = [
-        None if result is None else _with_metadata(document, key, result.to_metadata())
-        for document, result in zip(documents, outcome.results, strict=True)
-    ]
-    return outcome.keep_failed(
-        converted,
-        on_failure=on_failure,
-        kept=lambda index, failure: _with_metadata(
-            documents[index], key, {"error": failure.to_metadata()}
-        ),
-    )
+class _Tagging(BaseDocumentTransformer, _DocumentRun):
+    """A transformer that puts each result's ``to_metadata()`` under ``metadata_key``
+    (IAB, entities, zero-shot); failures per ``on_failure`` (raise or keep)."""
+
+    if TYPE_CHECKING:  # given by the task's field set (IABFields, ...)
+        metadata_key: str
+        on_failure: KeepPolicy
+
+        def _tagging_task(self) -> ChunkedTask[str, Any, Any, Any]: ...
+
+    def _inputs(self, documents: Sequence[Document]) -> tuple[list[str], list[str | None]]:
+        """What is sent for each document (``page_content``), and the ids."""
+        return _texts_and_ids(documents, self.metadata_key, type(self).__name__)
+
+    def _iterate(self, texts: list[str], ids: list[str | None]) -> Iterator[DocumentOutcome[Any]]:
+        return self._outcomes(self._tagging_task(), texts, ids)
+
+    def _aiterate(
+        self, texts: list[str], ids: list[str | None]
+    ) -> AsyncIterator[DocumentOutcome[Any]]:
+        return self._aoutcomes(self._tagging_task(), texts, ids)
+
+    def _tagging(
+        self, documents: Sequence[Document]
+    ) -> tuple[Callable[[int, Any], Document], FailurePolicy[Document]]:
+        key = self.metadata_key
+
+        def convert(index: int, result: Any) -> Document:
+            return _with_metadata(documents[index], key, result.to_metadata())
+
+        def kept(index: int, failure: ItemFailure) -> Document:
+            return _with_metadata(documents[index], key, {"error": failure.to_metadata()})
+
+        return convert, FailurePolicy(self.on_failure, kept=kept)
+
+    def transform_documents(
+        self, documents: Sequence[Document], **kwargs: Any
+    ) -> Sequence[Document]:
+        """New documents (same order, ``id`` and metadata) with the result added."""
+        texts, ids = self._inputs(documents)
+        convert, policy = self._tagging(documents)
+        return collect_converted(self._iterate(texts, ids), len(texts), convert, policy)
+
+    async def atransform_documents(
+        self, documents: Sequence[Document], **kwargs: Any
+    ) -> Sequence[Document]:
+        """Async :meth:`transform_documents` (native, at most ``max_concurrency`` calls)."""
+        texts, ids = self._inputs(documents)
+        convert, policy = self._tagging(documents)
+        outcomes = self._aiterate(texts, ids)
+        return await acollect_converted(outcomes, len(texts), convert, policy)
+
+    def lazy_transform_documents(
+        self, documents: Sequence[Document], **kwargs: Any
+    ) -> Iterator[Document]:
+        """The new documents one at a time, as they finish (not in input order; each
+        keeps its ``id``); only a bounded window of documents is in progress.
+
+        ``on_failure="raise"`` yields every other document first, then raises one
+        :class:`~zerogpu_core.tasks.BatchTransformError` listing every failure.
+        Leaving the loop early stops the run (nothing more is sent).
+        """
+        texts, ids = self._inputs(documents)
+        convert, policy = self._tagging(documents)
+        return hand_over(self._iterate(texts, ids), convert, policy)
+
+    def alazy_transform_documents(
+        self, documents: Sequence[Document], **kwargs: Any
+    ) -> AsyncIterator[Document]:
+        """Async :meth:`lazy_transform_documents` (``async for``); leaving the loop
+        early cancels the requests in flight."""
+        texts, ids = self._inputs(documents)
+        convert, policy = self._tagging(documents)
+        return ahand_over(self._aiterate(texts, ids), convert, policy)
 
 
-class ZeroGPUIABClassifier(BaseDocumentTransformer, IABFields, _DocumentRun, _ZeroGPUTaskClient):
+class ZeroGPUIABClassifier(IABFields, _Tagging):
     """Adds IAB content categories to ``metadata["iab"]``.
 
     Example:
@@ -111,36 +183,8 @@ class ZeroGPUIABClassifier(BaseDocumentTransformer, IABFields, _DocumentRun, _Ze
     carrying the finished documents and the failures; ``on_failure="keep"`` returns
     failed documents unchanged with ``metadata["iab"] = {"error": {...}}``.
     ``mode="batch"`` runs the chunks as one Batch API job (``docs/guides/batch.md``).
+    :meth:`lazy_transform_documents` yields documents as they finish, in flat memory.
     """
-
-    def _documents(
-        self, documents: Sequence[Document], outcome: DocumentResults[IABResult]
-    ) -> list[Document]:
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
-
-    def transform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """New documents (same order, ``id`` and metadata) with ``metadata["iab"]``."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = classify_iab_documents(
-            self._clients().sync, texts, self._iab_options(), ids=ids, **self._run_options()
-        )
-        return self._documents(documents, outcome)
-
-    async def atransform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """Async :meth:`transform_documents` (native, at most ``max_concurrency`` calls)."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = await aclassify_iab_documents(
-            self._clients().async_client(),
-            texts,
-            self._iab_options(),
-            ids=ids,
-            **self._run_options(),
-        )
-        return self._documents(documents, outcome)
 
 
 @dataclass(frozen=True)
@@ -159,9 +203,7 @@ class PIIRedaction:
     failures: list[ItemFailure]
 
 
-class ZeroGPUPIIRedactor(
-    BaseDocumentTransformer, PIIRedactionFields, _DocumentRun, _ZeroGPUTaskClient
-):
+class ZeroGPUPIIRedactor(BaseDocumentTransformer, PIIRedactionFields, _DocumentRun):
     """Replaces PII in ``page_content`` with ``[LABEL]`` placeholders.
 
     Example:
@@ -176,7 +218,8 @@ class ZeroGPUPIIRedactor(
     only stored in metadata when ``store_mapping=True``. A failed document is never
     passed on unredacted: it raises (default) or is dropped and reported
     (``on_failure="drop"``). ``mode="batch"`` runs the chunks as one Batch API job
-    (``docs/guides/batch.md``).
+    (``docs/guides/batch.md``). :meth:`lazy_transform_documents` yields documents
+    as they finish, in flat memory.
     """
 
     reversible: bool = False
@@ -187,49 +230,50 @@ class ZeroGPUPIIRedactor(
     def _options(self) -> PIIOptions:
         return self._pii_options(reversible=self.reversible)
 
-    def _redaction(
-        self, documents: Sequence[Document], outcome: DocumentResults[PIIResult]
-    ) -> PIIRedaction:
-        out: list[Document | None] = []
-        mappings: list[dict[str, str]] = []
-        for document, result in zip(documents, outcome.results, strict=True):
-            if result is None:
-                out.append(None)
-                continue
+    def _run(
+        self, documents: Sequence[Document]
+    ) -> tuple[PIIRedactionTask, Sequence[PIIDocument], list[str | None]]:
+        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
+        options = self._options()
+        inputs = pii_documents(texts, [d.metadata for d in documents], options)
+        return PIIRedactionTask(options), inputs, ids
+
+    def _redacting(
+        self, documents: Sequence[Document]
+    ) -> tuple[
+        Callable[[int, PIIResult], tuple[Document, dict[str, str]]],
+        FailurePolicy[tuple[Document, dict[str, str]]],
+    ]:
+        """The redacted copy and mapping of a finished document; the drop/raise policy."""
+
+        def convert(index: int, result: PIIResult) -> tuple[Document, dict[str, str]]:
+            document = documents[index]
             audit = result.to_metadata(include_mapping=self.store_mapping)
             metadata = {**result.redacted_metadata(document.metadata), self.metadata_key: audit}
-            out.append(
-                document.model_copy(update={"metadata": metadata, "page_content": result.text})
-            )
-            mappings.append(dict(result.mapping))
-        kept = outcome.drop_failed(out, on_failure=self.on_failure)
-        return PIIRedaction(kept, mappings, list(outcome.failures))
+            update = {"metadata": metadata, "page_content": result.text}
+            return document.model_copy(update=update), dict(result.mapping)
+
+        return convert, FailurePolicy(self.on_failure)
 
     def redact_documents(self, documents: Sequence[Document]) -> PIIRedaction:
         """Redact documents; returns them with their mappings and any dropped failures."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = redact_pii_documents(
-            self._clients().sync,
-            texts,
-            self._options(),
-            ids=ids,
-            metadata=_metadata(documents),
-            **self._run_options(),
-        )
-        return self._redaction(documents, outcome)
+        task, inputs, ids = self._run(documents)
+        convert, policy = self._redacting(documents)
+        failures: list[ItemFailure] = []
+        with _documents_if_interrupted():
+            pairs = collect_converted(
+                self._outcomes(task, inputs, ids), len(inputs), convert, _noting(policy, failures)
+            )
+        return _redaction(pairs, failures)
 
     async def aredact_documents(self, documents: Sequence[Document]) -> PIIRedaction:
         """Async :meth:`redact_documents`."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = await aredact_pii_documents(
-            self._clients().async_client(),
-            texts,
-            self._options(),
-            ids=ids,
-            metadata=_metadata(documents),
-            **self._run_options(),
-        )
-        return self._redaction(documents, outcome)
+        task, inputs, ids = self._run(documents)
+        convert, policy = self._redacting(documents)
+        failures: list[ItemFailure] = []
+        outcomes = self._aoutcomes(task, inputs, ids)
+        pairs = await acollect_converted(outcomes, len(inputs), convert, _noting(policy, failures))
+        return _redaction(pairs, failures)
 
     def transform_documents(
         self, documents: Sequence[Document], **kwargs: Any
@@ -242,6 +286,80 @@ class ZeroGPUPIIRedactor(
     ) -> Sequence[Document]:
         """Async :meth:`transform_documents` (native, at most ``max_concurrency`` calls)."""
         return (await self.aredact_documents(documents)).documents
+
+    def lazy_transform_documents(
+        self, documents: Sequence[Document], **kwargs: Any
+    ) -> Iterator[Document]:
+        """Redacted copies one at a time, as they finish (not in input order; each
+        keeps its ``id``); only a bounded window of documents is in progress.
+
+        A failed document is never yielded: ``on_failure="drop"`` logs it,
+        ``"raise"`` yields every other document first and then raises one
+        :class:`~zerogpu_core.tasks.BatchTransformError` listing every failure.
+        Mappings (``reversible``) are in metadata only with ``store_mapping=True``.
+        Leaving the loop early stops the run (nothing more is sent).
+        """
+        task, inputs, ids = self._run(documents)
+        convert, policy = self._redacting(documents)
+        pairs = hand_over(self._outcomes(task, inputs, ids), convert, policy)
+        return _sync_documents_of(pairs)
+
+    def alazy_transform_documents(
+        self, documents: Sequence[Document], **kwargs: Any
+    ) -> AsyncIterator[Document]:
+        """Async :meth:`lazy_transform_documents`; leaving the loop early cancels the
+        requests in flight."""
+        task, inputs, ids = self._run(documents)  # bad input fails here, at the call
+        convert, policy = self._redacting(documents)
+        return _documents_of(ahand_over(self._aoutcomes(task, inputs, ids), convert, policy))
+
+
+_Pair = tuple[Document, dict[str, str]]
+
+
+def _sync_documents_of(pairs: Iterator[_Pair]) -> Iterator[Document]:
+    with closing(pairs):  # type: ignore[type-var]
+        for document, _mapping in pairs:
+            yield document
+
+
+async def _documents_of(pairs: AsyncIterator[_Pair]) -> AsyncIterator[Document]:
+    try:
+        async for document, _mapping in pairs:
+            yield document
+    finally:
+        await pairs.aclose()  # type: ignore[attr-defined]
+
+
+def _noting(policy: FailurePolicy[_Pair], failures: list[ItemFailure]) -> FailurePolicy[_Pair]:
+    """``policy`` for (document, mapping) pairs: it also notes the failures it drops
+    (they go on :class:`PIIRedaction`), and an error carries the documents only."""
+
+    class Noting(FailurePolicy[_Pair]):
+        def apply(
+            self, converted: Sequence[_Pair | None], found: Sequence[ItemFailure]
+        ) -> list[_Pair]:
+            failures.extend(found)
+            if self.on_failure == "raise" and found:
+                documents = [None if pair is None else pair[0] for pair in converted]
+                raise BatchTransformError(documents, found, self.noun)
+            return super().apply(converted, found)
+
+    return Noting(policy.on_failure, noun=policy.noun, action=policy.action)
+
+
+@contextmanager
+def _documents_if_interrupted() -> Iterator[None]:
+    """An interrupt carries the redacted documents (not document/mapping pairs)."""
+    try:
+        yield
+    except TransformInterrupted as stopped:
+        documents = [None if pair is None else pair[0] for pair in stopped.results]
+        raise TransformInterrupted(documents, stopped.failures) from stopped.__cause__
+
+
+def _redaction(pairs: list[_Pair], failures: list[ItemFailure]) -> PIIRedaction:
+    return PIIRedaction([d for d, _ in pairs], [m for _, m in pairs], failures)
 
 
 class PIIMatch(TypedDict):

@@ -52,6 +52,9 @@ class ZeroGPUEmbeddings(ArgumentPolicy, LangChainConnection, Embeddings):
         catalog.check_model(self.model, "embeddings", owner="ZeroGPUEmbeddings")
         return self
 
+    def _pool_size(self) -> int | None:
+        return self.max_concurrency
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """One vector per text, in input order (an empty list gives an empty list)."""
         texts = _texts(texts, "embed_documents")

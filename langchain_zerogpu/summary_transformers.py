@@ -1,38 +1,25 @@
 """Document transformers for summaries, signals and domain IAB classification.
 
 The core chunks, calls and combines; these classes only turn ``Document`` objects
-into texts and typed results into ``metadata`` entries (``_tagged`` applies the
-failure policy, as for the other task transformers).
+into texts and typed results into ``metadata`` entries (``_Tagging`` applies the
+failure policy and gives the lazy forms, as for the other task transformers).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from langchain_core.documents import BaseDocumentTransformer, Document
+from langchain_core.documents import Document
 from pydantic import Field
 
-from langchain_zerogpu.document_transformers import (
-    _DocumentRun,
-    _tagged,
-    _texts_and_ids,
-    _ZeroGPUTaskClient,
-)
-from zerogpu_core.tasks import (
-    aclassify_domains,
-    aextract_signals_documents,
-    asummarize_documents,
-    classify_domains,
-    extract_signals_documents,
-    summarize_documents,
-)
+from langchain_zerogpu.document_transformers import _Tagging, _texts_and_ids
 from zerogpu_core.tasks.content_fields import DomainIABFields, SignalsFields, SummaryFields
+from zerogpu_core.tasks.domain_iab import check_domains
 
 __all__ = ["ZeroGPUDomainClassifier", "ZeroGPUSignalExtractor", "ZeroGPUSummarizer"]
 
 
-class ZeroGPUSummarizer(BaseDocumentTransformer, SummaryFields, _DocumentRun, _ZeroGPUTaskClient):
+class ZeroGPUSummarizer(SummaryFields, _Tagging):
     """Adds each document's summary to ``metadata["summary"]``.
 
     Example:
@@ -50,34 +37,8 @@ class ZeroGPUSummarizer(BaseDocumentTransformer, SummaryFields, _DocumentRun, _Z
 
     metadata_key: str = Field(default="summary", description="Metadata key for the result.")
 
-    def transform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """New documents (same order, ``id`` and metadata) with their summaries."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = summarize_documents(
-            self._clients().sync, texts, self._summary_options(), ids=ids, **self._run_options()
-        )
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
 
-    async def atransform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """Async :meth:`transform_documents` (at most ``max_concurrency`` calls)."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = await asummarize_documents(
-            self._clients().async_client(),
-            texts,
-            self._summary_options(),
-            ids=ids,
-            **self._run_options(),
-        )
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
-
-
-class ZeroGPUSignalExtractor(
-    BaseDocumentTransformer, SignalsFields, _DocumentRun, _ZeroGPUTaskClient
-):
+class ZeroGPUSignalExtractor(SignalsFields, _Tagging):
     """Adds topics, keywords and intent (``zlm-v1-signal-extract``) to
     ``metadata["signals"]``.
 
@@ -87,34 +48,8 @@ class ZeroGPUSignalExtractor(
     failure policy as :class:`ZeroGPUSummarizer`.
     """
 
-    def transform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """New documents (same order, ``id`` and metadata) with their signals."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = extract_signals_documents(
-            self._clients().sync, texts, self._signals_options(), ids=ids, **self._run_options()
-        )
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
 
-    async def atransform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """Async :meth:`transform_documents` (at most ``max_concurrency`` calls)."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = await aextract_signals_documents(
-            self._clients().async_client(),
-            texts,
-            self._signals_options(),
-            ids=ids,
-            **self._run_options(),
-        )
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
-
-
-class ZeroGPUDomainClassifier(
-    BaseDocumentTransformer, DomainIABFields, _DocumentRun, _ZeroGPUTaskClient
-):
+class ZeroGPUDomainClassifier(DomainIABFields, _Tagging):
     """Classifies the site each document comes from into ``metadata["domain_iab"]``.
 
     Example:
@@ -132,38 +67,18 @@ class ZeroGPUDomainClassifier(
         default=None, description="Metadata key holding the domain (page_content when unset)."
     )
 
-    def _domains(self, documents: Sequence[Document]) -> tuple[list[str], list[str | None]]:
+    def _inputs(self, documents: Sequence[Document]) -> tuple[list[str], list[str | None]]:
+        """The domains (checked before any request) and the ids."""
         texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        if self.domain_key is None:
-            return texts, ids
-        missing = [i for i, d in enumerate(documents) if d.metadata.get(self.domain_key) is None]
-        if missing:
-            raise ValueError(
-                f"{type(self).__name__}: documents {missing[:5]} have no "
-                f"metadata[{self.domain_key!r}]; nothing was sent"
-            )
-        return [d.metadata[self.domain_key] for d in documents], ids
-
-    def transform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """New documents (same order, ``id`` and metadata) with their site's categories."""
-        domains, ids = self._domains(documents)
-        outcome = classify_domains(
-            self._clients().sync, domains, self._domain_options(), ids=ids, **self._run_options()
-        )
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
-
-    async def atransform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """Async :meth:`transform_documents` (at most ``max_concurrency`` calls)."""
-        domains, ids = self._domains(documents)
-        outcome = await aclassify_domains(
-            self._clients().async_client(),
-            domains,
-            self._domain_options(),
-            ids=ids,
-            **self._run_options(),
-        )
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
+        if self.domain_key is not None:
+            missing = [
+                i for i, d in enumerate(documents) if d.metadata.get(self.domain_key) is None
+            ]
+            if missing:
+                raise ValueError(
+                    f"{type(self).__name__}: documents {missing[:5]} have no "
+                    f"metadata[{self.domain_key!r}]; nothing was sent"
+                )
+            texts = [d.metadata[self.domain_key] for d in documents]
+        check_domains(texts, self._domain_options())
+        return texts, ids

@@ -7,34 +7,19 @@ Like the IAB classifier: the core chunks, calls and merges; these classes only t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from langchain_core.documents import BaseDocumentTransformer, Document
-
-from langchain_zerogpu.document_transformers import (
-    _DocumentRun,
-    _tagged,
-    _texts_and_ids,
-    _ZeroGPUTaskClient,
-)
-from zerogpu_core.tasks import (
-    aclassify_zero_shot_documents,
-    aextract_entities_documents,
-    amoderate_documents,
-    classify_zero_shot_documents,
-    extract_entities_documents,
-    moderate_documents,
-)
+from langchain_zerogpu.document_transformers import _Tagging
 from zerogpu_core.tasks.fields import EntityFields, ModerationFields, ZeroShotFields
+from zerogpu_core.tasks.moderation_runs import aiter_moderation, iter_moderation
+from zerogpu_core.tasks.outcomes import DocumentOutcome
 from zerogpu_core.tasks.results import KeepPolicy
 
 __all__ = ["ZeroGPUEntityExtractor", "ZeroGPUModerationTagger", "ZeroGPUZeroShotClassifier"]
 
 
-class ZeroGPUEntityExtractor(
-    BaseDocumentTransformer, EntityFields, _DocumentRun, _ZeroGPUTaskClient
-):
+class ZeroGPUEntityExtractor(EntityFields, _Tagging):
     """Adds the entities of each document to ``metadata["entities"]``.
 
     Example:
@@ -47,36 +32,11 @@ class ZeroGPUEntityExtractor(
     ``page_content``; long documents are read in overlapping windows and merged.
     Failures raise :class:`~zerogpu_core.tasks.BatchTransformError` (default) or,
     with ``on_failure="keep"``, leave the document with ``{"error": {...}}``.
+    :meth:`lazy_transform_documents` yields documents as they finish.
     """
 
-    def transform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """New documents (same order, ``id`` and metadata) with the entities."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = extract_entities_documents(
-            self._clients().sync, texts, self._entity_options(), ids=ids, **self._run_options()
-        )
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
 
-    async def atransform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """Async :meth:`transform_documents` (at most ``max_concurrency`` calls)."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = await aextract_entities_documents(
-            self._clients().async_client(),
-            texts,
-            self._entity_options(),
-            ids=ids,
-            **self._run_options(),
-        )
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
-
-
-class ZeroGPUZeroShotClassifier(
-    BaseDocumentTransformer, ZeroShotFields, _DocumentRun, _ZeroGPUTaskClient
-):
+class ZeroGPUZeroShotClassifier(ZeroShotFields, _Tagging):
     """Scores each document against your labels into ``metadata["zero_shot"]``.
 
     Example:
@@ -86,38 +46,12 @@ class ZeroGPUZeroShotClassifier(
         'technology'
 
     Long documents are scored in chunks of at most 400 tokens; a label's score is
-    the chunks' scores averaged, weighted by chunk length. Same failure policy as
-    :class:`ZeroGPUEntityExtractor`.
+    the chunks' scores averaged, weighted by chunk length. Same failure policy and
+    lazy form as :class:`ZeroGPUEntityExtractor`.
     """
 
-    def transform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """New documents (same order, ``id`` and metadata) with the scores."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = classify_zero_shot_documents(
-            self._clients().sync, texts, self._zero_shot_options(), ids=ids, **self._run_options()
-        )
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
 
-    async def atransform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """Async :meth:`transform_documents` (at most ``max_concurrency`` calls)."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = await aclassify_zero_shot_documents(
-            self._clients().async_client(),
-            texts,
-            self._zero_shot_options(),
-            ids=ids,
-            **self._run_options(),
-        )
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
-
-
-class ZeroGPUModerationTagger(
-    BaseDocumentTransformer, ModerationFields, _DocumentRun, _ZeroGPUTaskClient
-):
+class ZeroGPUModerationTagger(ModerationFields, _Tagging):
     """Adds the moderation verdict of each document to ``metadata["moderation"]``.
 
     Example:
@@ -142,30 +76,15 @@ class ZeroGPUModerationTagger(
     metadata_key: str = "moderation"
     """Metadata key for the verdict."""
 
-    def transform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """New documents (same order, ``id`` and metadata) with the verdicts."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = moderate_documents(
-            self._clients().sync,
-            texts,
-            self._moderation_options(),
-            ids=ids,
-            **self._run_options(),
-        )
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
+    def _iterate(self, texts: list[str], ids: list[str | None]) -> Iterator[DocumentOutcome[Any]]:
+        # Two routes (moderations or Llama Guard chat): the core picks the runner.
+        client = self._clients().sync
+        options = self._moderation_options()
+        return iter_moderation(client, texts, options, ids=ids, **self._run_options())
 
-    async def atransform_documents(
-        self, documents: Sequence[Document], **kwargs: Any
-    ) -> Sequence[Document]:
-        """Async :meth:`transform_documents` (at most ``max_concurrency`` calls)."""
-        texts, ids = _texts_and_ids(documents, self.metadata_key, type(self).__name__)
-        outcome = await amoderate_documents(
-            self._clients().async_client(),
-            texts,
-            self._moderation_options(),
-            ids=ids,
-            **self._run_options(),
-        )
-        return _tagged(documents, outcome, self.metadata_key, self.on_failure)
+    def _aiterate(
+        self, texts: list[str], ids: list[str | None]
+    ) -> AsyncIterator[DocumentOutcome[Any]]:
+        client = self._clients().async_client()
+        options = self._moderation_options()
+        return aiter_moderation(client, texts, options, ids=ids, **self._run_options())

@@ -17,6 +17,7 @@ __all__ = [
     "hide_metadata_key",
     "node_metadata",
     "node_texts",
+    "redacted_node",
     "redacted_nodes",
 ]
 
@@ -58,6 +59,25 @@ def hide_metadata_key(node: BaseNode, key: str) -> None:
             excluded.append(key)
 
 
+def redacted_node(
+    node: N, result: PIIResult, *, metadata_key: str, mapping_key: str | None = None
+) -> N:
+    """A redacted deep copy of ``node``.
+
+    The audit metadata, and the mapping when ``mapping_key`` is given, are hidden
+    from embedding and LLM text, as LlamaIndex's own PII postprocessors do.
+    """
+    copy = node.model_copy(deep=True)
+    copy.set_content(result.text)
+    copy.metadata = result.redacted_metadata(copy.metadata)
+    copy.metadata[metadata_key] = result.to_metadata()
+    hide_metadata_key(copy, metadata_key)
+    if mapping_key is not None:
+        copy.metadata[mapping_key] = dict(result.mapping)
+        hide_metadata_key(copy, mapping_key)
+    return copy
+
+
 def redacted_nodes(
     nodes: Sequence[N],
     outcome: DocumentResults[PIIResult],
@@ -65,23 +85,10 @@ def redacted_nodes(
     metadata_key: str,
     mapping_key: str | None = None,
 ) -> list[N | None]:
-    """Redacted deep copies (``None`` where redaction failed).
-
-    The audit metadata, and the mapping when ``mapping_key`` is given, are hidden
-    from embedding and LLM text, as LlamaIndex's own PII postprocessors do.
-    """
-    out: list[N | None] = []
-    for node, result in zip(nodes, outcome.results, strict=True):
-        if result is None:
-            out.append(None)
-            continue
-        copy = node.model_copy(deep=True)
-        copy.set_content(result.text)
-        copy.metadata = result.redacted_metadata(copy.metadata)
-        copy.metadata[metadata_key] = result.to_metadata()
-        hide_metadata_key(copy, metadata_key)
-        if mapping_key is not None:
-            copy.metadata[mapping_key] = dict(result.mapping)
-            hide_metadata_key(copy, mapping_key)
-        out.append(copy)
-    return out
+    """Redacted deep copies (see :func:`redacted_node`), ``None`` where redaction failed."""
+    return [
+        None
+        if result is None
+        else redacted_node(node, result, metadata_key=metadata_key, mapping_key=mapping_key)
+        for node, result in zip(nodes, outcome.results, strict=True)
+    ]

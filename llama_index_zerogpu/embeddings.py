@@ -74,6 +74,9 @@ class ZeroGPUEmbedding(ArgumentPolicy, ZeroGPUConnection, BaseEmbedding):
     def class_name(cls) -> str:
         return "ZeroGPUEmbedding"
 
+    def _pool_size(self) -> int | None:
+        return self.num_workers
+
     def __call__(self, nodes: Sequence[BaseNode], **kwargs: Any) -> Sequence[BaseNode]:
         """Embed nodes in a pipeline; an empty node is named before any request."""
         _check_nodes(nodes)

@@ -7,7 +7,7 @@ the connection settings, ``num_workers``, batch mode and the failure policy.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from llama_index.core.bridge.pydantic import Field
@@ -16,20 +16,13 @@ from llama_index.core.schema import BaseNode, MetadataMode
 
 from llama_index_zerogpu._tasks import ZeroGPUTaskSettings, node_texts
 from zerogpu_core import ConnectionSettings
-from zerogpu_core.tasks import (
-    DEFAULT_MAX_CONCURRENCY,
-    DocumentResults,
-    KeepPolicy,
-    aclassify_iab_documents,
-    aclassify_zero_shot_documents,
-    aextract_entities_documents,
-)
+from zerogpu_core.tasks import DEFAULT_MAX_CONCURRENCY, ChunkedTask, KeepPolicy
 from zerogpu_core.tasks.fields import BatchModeFields, EntityFields, IABFields, ZeroShotFields
+from zerogpu_core.tasks.outcomes import acollect_converted
+from zerogpu_core.tasks.results import FailurePolicy
+from zerogpu_core.tasks.runner import aiter_documents
 
 __all__ = ["ZeroGPUEntityExtractor", "ZeroGPUIABExtractor", "ZeroGPUZeroShotExtractor"]
-
-#: Runs a task over texts: ``(texts, ids, run keyword arguments) -> results``.
-_Run = Callable[..., Awaitable[DocumentResults[Any]]]
 
 
 class _TaskExtractor(BaseExtractor, BatchModeFields, ZeroGPUTaskSettings):
@@ -43,31 +36,39 @@ class _TaskExtractor(BaseExtractor, BatchModeFields, ZeroGPUTaskSettings):
         default=MetadataMode.NONE, description="How node text is read for the task."
     )
 
+    def _pool_size(self) -> int | None:
+        return self.num_workers
+
     def _connection(self) -> ConnectionSettings:
         # BaseExtractor's max_retries re-runs the whole extraction; requests use ours.
         return self.connection_settings().model_copy(update={"max_retries": self.api_max_retries})
 
     async def _extract(
-        self, nodes: Sequence[BaseNode], run: _Run, options: Any, key: str, on_failure: KeepPolicy
+        self,
+        nodes: Sequence[BaseNode],
+        task: ChunkedTask[str, Any, Any, Any],
+        key: str,
+        on_failure: KeepPolicy,
     ) -> list[dict[str, Any]]:
         """One ``{key: result}`` dict per node, failures handled by ``on_failure``."""
         owner = self.class_name()
         texts, ids = node_texts(nodes, self.metadata_mode, free_key=key, owner=owner)
-        outcome = await run(
+        outcomes = aiter_documents(
+            task,
             self._clients().async_client(),
             texts,
-            options,
             ids=ids,
             max_concurrency=self.num_workers,
             progress=self.show_progress,
             batch=self._batch_api(),
         )
-        converted = [None if r is None else {key: r.to_metadata()} for r in outcome.results]
-        return outcome.keep_failed(
-            converted,
-            on_failure=on_failure,
+        policy: FailurePolicy[dict[str, Any]] = FailurePolicy(
+            on_failure,
             kept=lambda _index, failure: {key: {"error": failure.to_metadata()}},
             noun="node",
+        )
+        return await acollect_converted(
+            outcomes, len(texts), lambda _index, result: {key: result.to_metadata()}, policy
         )
 
 
@@ -97,9 +98,8 @@ class ZeroGPUIABExtractor(_TaskExtractor, IABFields):
 
     async def aextract(self, nodes: Sequence[BaseNode]) -> list[dict[str, Any]]:
         """One ``{"iab": {...}}`` dict per node, in node order."""
-        options = self._iab_options()
-        run = aclassify_iab_documents
-        return await self._extract(nodes, run, options, self.metadata_key, self.on_failure)
+        task = self._tagging_task()
+        return await self._extract(nodes, task, self.metadata_key, self.on_failure)
 
 
 class ZeroGPUEntityExtractor(_TaskExtractor, EntityFields):
@@ -118,9 +118,8 @@ class ZeroGPUEntityExtractor(_TaskExtractor, EntityFields):
 
     async def aextract(self, nodes: Sequence[BaseNode]) -> list[dict[str, Any]]:
         """One ``{"entities": {...}}`` dict per node, in node order."""
-        options = self._entity_options()
-        run = aextract_entities_documents
-        return await self._extract(nodes, run, options, self.metadata_key, self.on_failure)
+        task = self._tagging_task()
+        return await self._extract(nodes, task, self.metadata_key, self.on_failure)
 
 
 class ZeroGPUZeroShotExtractor(_TaskExtractor, ZeroShotFields):
@@ -138,6 +137,5 @@ class ZeroGPUZeroShotExtractor(_TaskExtractor, ZeroShotFields):
 
     async def aextract(self, nodes: Sequence[BaseNode]) -> list[dict[str, Any]]:
         """One ``{"zero_shot": {...}}`` dict per node, in node order."""
-        options = self._zero_shot_options()
-        run = aclassify_zero_shot_documents
-        return await self._extract(nodes, run, options, self.metadata_key, self.on_failure)
+        task = self._tagging_task()
+        return await self._extract(nodes, task, self.metadata_key, self.on_failure)

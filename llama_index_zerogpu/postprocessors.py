@@ -53,6 +53,9 @@ class ZeroGPUPIINodePostprocessor(PIIRedactionFields, ZeroGPUTaskSettings, BaseN
     def _options(self) -> PIIOptions:
         return self._pii_options(reversible=True)
 
+    def _pool_size(self) -> int | None:
+        return self.max_concurrency
+
     def _finish(
         self, nodes: list[NodeWithScore], outcome: DocumentResults[PIIResult]
     ) -> list[NodeWithScore]:

@@ -12,7 +12,6 @@ from typing import Any
 from llama_index.core.schema import BaseNode
 
 from llama_index_zerogpu.extractors import _TaskExtractor
-from zerogpu_core.tasks import aclassify_schema_documents, aextract_json_documents
 from zerogpu_core.tasks.fields import JSONExtractionFields, SchemaClassificationFields
 
 __all__ = ["ZeroGPUJSONExtractor", "ZeroGPUSchemaClassificationExtractor"]
@@ -41,9 +40,8 @@ class ZeroGPUJSONExtractor(_TaskExtractor, JSONExtractionFields):
 
     async def aextract(self, nodes: Sequence[BaseNode]) -> list[dict[str, Any]]:
         """One ``{"json_extraction": {...}}`` dict per node, in node order."""
-        options = self._json_extraction_options()
-        run = aextract_json_documents
-        return await self._extract(nodes, run, options, self.metadata_key, self.on_failure)
+        task = self._tagging_task()
+        return await self._extract(nodes, task, self.metadata_key, self.on_failure)
 
 
 class ZeroGPUSchemaClassificationExtractor(_TaskExtractor, SchemaClassificationFields):
@@ -63,6 +61,5 @@ class ZeroGPUSchemaClassificationExtractor(_TaskExtractor, SchemaClassificationF
 
     async def aextract(self, nodes: Sequence[BaseNode]) -> list[dict[str, Any]]:
         """One ``{"schema_classification": {...}}`` dict per node, in node order."""
-        options = self._schema_classification_options()
-        run = aclassify_schema_documents
-        return await self._extract(nodes, run, options, self.metadata_key, self.on_failure)
+        task = self._tagging_task()
+        return await self._extract(nodes, task, self.metadata_key, self.on_failure)

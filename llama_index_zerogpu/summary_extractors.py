@@ -21,7 +21,6 @@ from llama_index.core.bridge.pydantic import Field, field_validator
 from llama_index.core.schema import BaseNode
 
 from llama_index_zerogpu.extractors import _TaskExtractor
-from zerogpu_core.tasks import aextract_signals_documents, asummarize_documents
 from zerogpu_core.tasks.content_fields import SignalsFields, SummaryFields
 
 __all__ = ["ZeroGPUSignalsExtractor", "ZeroGPUSummaryExtractor"]
@@ -66,9 +65,8 @@ class ZeroGPUSummaryExtractor(_TaskExtractor, SummaryFields):
 
     async def aextract(self, nodes: Sequence[BaseNode]) -> list[dict[str, Any]]:
         """One dict of summary keys per node, in node order."""
-        options = self._summary_options()
-        run = asummarize_documents
-        found = await self._extract(nodes, run, options, _SELF, self.on_failure)
+        task = self._tagging_task()
+        found = await self._extract(nodes, task, _SELF, self.on_failure)
         texts = [_text(entry[_SELF]) for entry in found]
         return [self._entry(texts, i, entry[_SELF]) for i, entry in enumerate(found)]
 
@@ -106,6 +104,5 @@ class ZeroGPUSignalsExtractor(_TaskExtractor, SignalsFields):
 
     async def aextract(self, nodes: Sequence[BaseNode]) -> list[dict[str, Any]]:
         """One ``{"signals": {...}}`` dict per node, in node order."""
-        options = self._signals_options()
-        run = aextract_signals_documents
-        return await self._extract(nodes, run, options, self.metadata_key, self.on_failure)
+        task = self._tagging_task()
+        return await self._extract(nodes, task, self.metadata_key, self.on_failure)

@@ -46,12 +46,28 @@ if TYPE_CHECKING:
     # typing.Unpack is 3.11+; only the type checker needs it.
     from typing_extensions import Unpack
 
-__all__ = ["DEFAULT_BASE_URL", "ClientSettings", "RequestSpec"]
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_POOL_SIZE", "ClientSettings", "RequestSpec", "pool_limits"]
 
 logger = logging.getLogger("zerogpu_core")
 
 T = TypeVar("T")
 R = TypeVar("R", bound=ResponseModel)
+
+
+#: Connections our own pool keeps open for reuse when no concurrency is given
+#: (httpx's own default).
+DEFAULT_POOL_SIZE = 20
+
+
+def pool_limits(pool_size: int | None) -> httpx.Limits:
+    """The limits of a pool we create, for ``pool_size`` requests in flight at once.
+
+    Every connection a run uses at once stays open for the next request: with
+    fewer kept alive than requests in flight, each round closes and reopens the
+    surplus. At least httpx's defaults (20 kept alive, 100 in all).
+    """
+    size = DEFAULT_POOL_SIZE if pool_size is None else max(pool_size, DEFAULT_POOL_SIZE)
+    return httpx.Limits(max_connections=max(size, 100), max_keepalive_connections=size)
 
 
 def _env(name: str) -> str | None:
@@ -322,10 +338,18 @@ def _absolute_url(base_url: str, path: str) -> httpx.URL:
 class SyncTransport(_ClientBase):
     """The blocking send loop."""
 
-    def __init__(self, settings: ClientSettings, http_client: httpx.Client | None) -> None:
+    def __init__(
+        self,
+        settings: ClientSettings,
+        http_client: httpx.Client | None,
+        pool_size: int | None = None,
+    ) -> None:
         self.settings = settings
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=settings.timeout)
+        # A caller's client is used as given (its pool, its limits).
+        self._http = http_client or httpx.Client(
+            timeout=settings.timeout, limits=pool_limits(pool_size)
+        )
         self._sleep: Callable[[float], None] = time.sleep
 
     def _send(self, spec: RequestSpec[Any]) -> httpx.Response:
@@ -372,10 +396,17 @@ class SyncTransport(_ClientBase):
 class AsyncTransport(_ClientBase):
     """The non-blocking send loop."""
 
-    def __init__(self, settings: ClientSettings, http_client: httpx.AsyncClient | None) -> None:
+    def __init__(
+        self,
+        settings: ClientSettings,
+        http_client: httpx.AsyncClient | None,
+        pool_size: int | None = None,
+    ) -> None:
         self.settings = settings
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=settings.timeout)
+        self._http = http_client or httpx.AsyncClient(
+            timeout=settings.timeout, limits=pool_limits(pool_size)
+        )
         self._sleep: Callable[[float], Any] = asyncio.sleep
 
     async def _send(self, spec: RequestSpec[Any]) -> httpx.Response:

@@ -61,14 +61,22 @@ class ZeroGPUClient(SyncTransport):
         max_retry_after: longest server-requested wait (``Retry-After``) slept
             through before a retry; default 60 s. A longer one raises at once,
             with the server's wait on the error's ``retry_after``.
-        http_client: an ``httpx.Client`` to reuse (its pool, proxies, transport).
+        http_client: an ``httpx.Client`` to reuse (its pool, proxies, transport),
+            used exactly as given.
+        pool_size: requests you send at once (the bulk runners' ``max_concurrency``):
+            the pool this client creates keeps that many connections open (at least
+            20). Ignored with ``http_client``.
     """
 
     def __init__(
-        self, *, http_client: httpx.Client | None = None, **settings: Unpack[ConnectionArgs]
+        self,
+        *,
+        http_client: httpx.Client | None = None,
+        pool_size: int | None = None,
+        **settings: Unpack[ConnectionArgs],
     ) -> None:
         check_connection_args(type(self).__name__, settings)
-        super().__init__(ClientSettings.resolve(**settings), http_client)
+        super().__init__(ClientSettings.resolve(**settings), http_client, pool_size)
 
     def __enter__(self) -> ZeroGPUClient:
         return self
@@ -138,6 +146,15 @@ class ZeroGPUClient(SyncTransport):
         """``GET /files/{file_id}``."""
         return self._request(routes.file_retrieve(file_id))
 
+    def iter_file_lines(self, file_id: str) -> Iterator[str]:
+        """``GET /files/{file_id}/content`` line by line, as it downloads (any size in
+        flat memory)."""
+        response = self._send(routes.file_content(file_id, stream=True))
+        try:
+            yield from response.iter_lines()
+        finally:
+            response.close()
+
     def file_content(self, file_id: str) -> bytes:
         """``GET /files/{file_id}/content``: the raw JSONL."""
         return self._request(routes.file_content(file_id))
@@ -183,10 +200,11 @@ class AsyncZeroGPUClient(AsyncTransport):
         self,
         *,
         http_client: httpx.AsyncClient | None = None,
+        pool_size: int | None = None,
         **settings: Unpack[ConnectionArgs],
     ) -> None:
         check_connection_args(type(self).__name__, settings)
-        super().__init__(ClientSettings.resolve(**settings), http_client)
+        super().__init__(ClientSettings.resolve(**settings), http_client, pool_size)
 
     async def __aenter__(self) -> AsyncZeroGPUClient:
         return self
@@ -255,6 +273,15 @@ class AsyncZeroGPUClient(AsyncTransport):
     async def retrieve_file(self, file_id: str) -> FileObject:
         """See :meth:`ZeroGPUClient.retrieve_file`."""
         return await self._request(routes.file_retrieve(file_id))
+
+    async def iter_file_lines(self, file_id: str) -> AsyncIterator[str]:
+        """See :meth:`ZeroGPUClient.iter_file_lines`."""
+        response = await self._send(routes.file_content(file_id, stream=True))
+        try:
+            async for line in response.aiter_lines():
+                yield line
+        finally:
+            await response.aclose()
 
     async def file_content(self, file_id: str) -> bytes:
         """See :meth:`ZeroGPUClient.file_content`."""

@@ -58,6 +58,20 @@ class _Alarm:
     def cancel(self) -> None:
         with self._lock:
             self._done = True
+            self._action = _nothing  # what it would have shut need not stay alive
+
+    @property
+    def done(self) -> bool:
+        """Fired or cancelled."""
+        return self._done
+
+
+def _nothing() -> None:
+    return None
+
+
+#: Alarms in the heap before cancelled ones are first dropped.
+_FIRST_PURGE = 256
 
 
 class _Watchdog:
@@ -68,10 +82,13 @@ class _Watchdog:
         self._heap: list[tuple[float, int, _Alarm]] = []
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
+        self._purge_at = _FIRST_PURGE
 
     def arm(self, at: float, action: Callable[[], None]) -> _Alarm:
         alarm = _Alarm(action)
         with self._wake:
+            if len(self._heap) >= self._purge_at:
+                self._purge()
             entry = (at, next(self._order), alarm)
             heapq.heappush(self._heap, entry)
             if self._thread is None:
@@ -85,6 +102,15 @@ class _Watchdog:
                 # sleeps on instead of taking the GIL for a wake-up on every request.
                 self._wake.notify()
         return alarm
+
+    def _purge(self) -> None:
+        """Drop cancelled alarms. Nearly every alarm is cancelled long before its
+        time (the answer came), so without this a bulk run would keep one per
+        request made in the last ``timeout`` seconds."""
+        self._heap = [entry for entry in self._heap if not entry[2].done]
+        heapq.heapify(self._heap)
+        # Doubling keeps the purges' cost constant per alarm.
+        self._purge_at = max(_FIRST_PURGE, 2 * len(self._heap))
 
     def _run(self) -> None:
         while True:

@@ -186,9 +186,10 @@ def file_retrieve(file_id: str) -> RequestSpec[FileObject]:
     return RequestSpec("GET", path, parse_json(types.FileObject))
 
 
-def file_content(file_id: str) -> RequestSpec[bytes]:
-    """``GET /files/{id}/content`` (raw JSONL)."""
-    return RequestSpec("GET", f"/files/{_id(file_id, 'file_id')}/content", read_bytes)
+def file_content(file_id: str, *, stream: bool = False) -> RequestSpec[bytes]:
+    """``GET /files/{id}/content`` (raw JSONL); ``stream`` leaves the body unread."""
+    path = f"/files/{_id(file_id, 'file_id')}/content"
+    return RequestSpec("GET", path, read_bytes, stream=stream)
 
 
 def file_delete(file_id: str) -> RequestSpec[FileDeleted]:

@@ -48,8 +48,9 @@ class ClientCache:
         'http://127.0.0.1:9/v1'
     """
 
-    def __init__(self, settings: ConnectionSettings) -> None:
+    def __init__(self, settings: ConnectionSettings, pool_size: int | None = None) -> None:
         self.settings = settings.connection_settings()
+        self.pool_size = pool_size
         ClientSettings.resolve(**self.settings.client_args())
         self._sync: ZeroGPUClient | None = None
         self._shared_async: AsyncZeroGPUClient | None = None
@@ -62,27 +63,32 @@ class ClientCache:
         with self._lock:
             if self._sync is None:
                 self._sync = ZeroGPUClient(
-                    **self.settings.client_args(), http_client=self.settings.http_client
+                    **self.settings.client_args(),
+                    http_client=self.settings.http_client,
+                    pool_size=self.pool_size,
                 )
             return self._sync
 
     @classmethod
-    def reuse(cls, cache: ClientCache | None, settings: ConnectionSettings) -> ClientCache:
-        """``cache`` if it was built from the same settings, else a new cache.
+    def reuse(
+        cls, cache: ClientCache | None, settings: ConnectionSettings, pool_size: int | None = None
+    ) -> ClientCache:
+        """``cache`` if it was built from the same settings and pool size, else a new cache.
 
         Framework objects call this before each request, so changing a setting such
-        as ``base_url`` after construction takes effect instead of being ignored.
+        as ``base_url`` (or ``max_concurrency``) after construction takes effect
+        instead of being ignored.
         """
-        if cache is not None and cache.settings.same_as(settings):
+        if cache is not None and cache.settings.same_as(settings) and cache.pool_size == pool_size:
             return cache
-        return cls(settings)
+        return cls(settings, pool_size)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Clients hold sockets and locks: copies and unpickled objects get fresh ones
         # (a caller's own httpx clients cannot be pickled and are not carried over).
         # The settings, key included, travel: a pickle is process-to-process transport.
         portable = self.settings.model_copy(update={"http_client": None, "http_async_client": None})
-        return (ClientCache, (portable,))
+        return (ClientCache, (portable, self.pool_size))
 
     def async_client(self) -> AsyncZeroGPUClient:
         """The async client of the running event loop (call from inside a coroutine)."""
@@ -101,7 +107,7 @@ class ClientCache:
                 del self._async[closed]
             entry = self._async.get(loop)
             if entry is None:
-                client = AsyncZeroGPUClient(**self.settings.client_args())
+                client = AsyncZeroGPUClient(**self.settings.client_args(), pool_size=self.pool_size)
                 guard = _release_with_loop(weakref.ref(self), loop, client)
                 _start(guard)  # registers it with the running loop's shutdown
                 entry = self._async[loop] = (client, guard)
@@ -161,13 +167,18 @@ class ZeroGPUConnection(ConnectionSettings):
         comparing them costs no snapshot; :class:`ClientCache` takes its own)."""
         return self
 
+    def _pool_size(self) -> int | None:
+        """Requests the object sends at once (classes with a concurrency override
+        this), so the pool keeps that many connections; ``None``: the default."""
+        return None
+
     def _clients(self) -> ClientCache:
         """The object's clients (``.sync``, ``.async_client()``)."""
         # Runs before every request: read the private attribute from pydantic's dict
         # (``self._client_cache`` first fails a lookup along the whole MRO, ~5 us) and
         # store it only when the settings changed.
         cached = (self.__pydantic_private__ or {}).get("_client_cache")
-        cache = ClientCache.reuse(cached, self._connection())
+        cache = ClientCache.reuse(cached, self._connection(), self._pool_size())
         if cache is not cached:
             self._client_cache = cache
         return cache

@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from zerogpu_core._exceptions import APIConnectionError, APIStatusError, ConflictError
 from zerogpu_core.batch.effects import (
@@ -67,6 +67,7 @@ __all__ = [
     "encode_requests",
     "finished_lines",
     "next_poll_delay",
+    "no_line_error",
     "submit_steps",
     "wait_steps",
 ]
@@ -102,7 +103,7 @@ class JobOptions:
 
 
 def encode_requests(
-    requests: Sequence[BatchInput], custom_ids: Sequence[str] | None, options: JobOptions
+    requests: Sequence[BatchInput | bytes], custom_ids: Sequence[str] | None, options: JobOptions
 ) -> tuple[list[str], list[bytes]]:
     """Custom ids and encoded lines of ``requests``, validated unless switched off.
 
@@ -110,33 +111,31 @@ def encode_requests(
         BatchValidationError: when a line breaks a server rule (line ``N`` = input ``N-1``).
         ValueError: when a body is not a chat-completions body.
     """
-    lines = to_batch_lines(requests, custom_ids)
-    encoded = [line.encode() for line in lines]
+    if requests and custom_ids is not None and all(isinstance(r, bytes) for r in requests):
+        # Lines encoded already (BatchLine.encode(), as the task runner sends them):
+        # no second copy of every body is built.
+        ids, encoded = list(custom_ids), cast("list[bytes]", list(requests))
+        if len(ids) != len(encoded):
+            raise ValueError(f"Got {len(ids)} custom_ids for {len(encoded)} requests")
+    else:
+        lines = to_batch_lines(cast("Sequence[BatchInput]", requests), custom_ids)
+        ids, encoded = [line.custom_id for line in lines], [line.encode() for line in lines]
     if options.validate:
         issues = validate_lines(encoded, endpoint=options.endpoint)
         if issues:
             raise BatchValidationError(issues)
-    return [line.custom_id for line in lines], encoded
+    return ids, encoded
 
 
 def build_job(
-    requests: Sequence[BatchInput], custom_ids: Sequence[str] | None, options: JobOptions
+    requests: Sequence[BatchInput | bytes], custom_ids: Sequence[str] | None, options: JobOptions
 ) -> tuple[BatchJobState, list[bytes]]:
     """A new job's state (split into parts) and its encoded lines."""
     ids, encoded = encode_requests(requests, custom_ids, options)
     ranges = split_lines(
         encoded, max_lines=options.max_lines_per_batch, max_bytes=options.max_bytes_per_batch
     )
-    parts = [
-        BatchPartState(
-            number=number,
-            start=span.start,
-            stop=span.stop,
-            sha256=hashlib.sha256(_content(encoded, span.start, span.stop)).hexdigest(),
-            bytes=len(_content(encoded, span.start, span.stop)),
-        )
-        for number, span in enumerate(ranges)
-    ]
+    parts = [_part(number, span.start, span.stop, encoded) for number, span in enumerate(ranges)]
     state = BatchJobState(
         job_id=uuid.uuid4().hex,
         endpoint=options.endpoint,
@@ -146,6 +145,12 @@ def build_job(
         parts=parts,
     )
     return state, encoded
+
+
+def _part(number: int, start: int, stop: int, encoded: Sequence[bytes]) -> BatchPartState:
+    content = _content(encoded, start, stop)  # once: a part's file may be 100 MB
+    digest = hashlib.sha256(content).hexdigest()
+    return BatchPartState(number=number, start=start, stop=stop, sha256=digest, bytes=len(content))
 
 
 def check_same_requests(state: BatchJobState, ids: Sequence[str], encoded: Sequence[bytes]) -> None:
@@ -422,7 +427,7 @@ def assemble_results(
     for part in state.parts:
         for index in range(part.start, part.stop):
             custom_id = state.custom_ids[index]
-            outcome, request_id = outcomes.get(custom_id) or (_no_line(part, custom_id), None)
+            outcome, request_id = outcomes.get(custom_id) or (no_line_error(part, custom_id), None)
             completion = None if isinstance(outcome, BatchItemError) else outcome
             error = outcome if isinstance(outcome, BatchItemError) else None
             items.append(
@@ -431,7 +436,8 @@ def assemble_results(
     return BatchResults(tuple(items))
 
 
-def _no_line(part: BatchPartState, custom_id: str) -> BatchItemError:
+def no_line_error(part: BatchPartState, custom_id: str) -> BatchItemError:
+    """Why a request of ``part`` has no output or error line."""
     if part.status == "failed":
         first = part.errors[0] if part.errors else BatchError(message="rejected at create")
         return BatchItemError(

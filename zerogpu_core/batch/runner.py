@@ -96,7 +96,7 @@ class _RunnerBase(Generic[C]):
             save_state(state, self.state_path)
 
     def _submit_steps(
-        self, requests: Sequence[BatchInput] | None, custom_ids: Sequence[str] | None
+        self, requests: Sequence[BatchInput | bytes] | None, custom_ids: Sequence[str] | None
     ) -> job.Steps:
         encoded: list[bytes] | None = None
         if self._state is None:
@@ -134,7 +134,7 @@ class _RunnerBase(Generic[C]):
             bar.close()
 
     def _run_steps(
-        self, requests: Sequence[BatchInput] | None, custom_ids: Sequence[str] | None
+        self, requests: Sequence[BatchInput | bytes] | None, custom_ids: Sequence[str] | None
     ) -> job.Steps:
         if self._state is None or job.unsubmitted(self._state) or requests is not None:
             yield from self._submit_steps(requests, custom_ids)
@@ -170,11 +170,15 @@ class BatchRunner(_RunnerBase[ZeroGPUClient]):
 
     def submit(
         self,
-        requests: Sequence[BatchInput] | None = None,
+        requests: Sequence[BatchInput | bytes] | None = None,
         *,
         custom_ids: Sequence[str] | None = None,
     ) -> BatchJobState:
-        """Validate, split, upload and create the batches (only unsubmitted parts)."""
+        """Validate, split, upload and create the batches (only unsubmitted parts).
+
+        ``requests`` are bodies or :class:`BatchLine` objects, or lines encoded
+        already (``BatchLine.encode()``) given with their ``custom_ids``.
+        """
         result: BatchJobState = self._drive(self._submit_steps(requests, custom_ids))
         return result
 
@@ -195,7 +199,7 @@ class BatchRunner(_RunnerBase[ZeroGPUClient]):
 
     def run(
         self,
-        requests: Sequence[BatchInput] | None = None,
+        requests: Sequence[BatchInput | bytes] | None = None,
         *,
         custom_ids: Sequence[str] | None = None,
     ) -> BatchResults:
@@ -226,7 +230,7 @@ class AsyncBatchRunner(_RunnerBase[AsyncZeroGPUClient]):
 
     async def submit(
         self,
-        requests: Sequence[BatchInput] | None = None,
+        requests: Sequence[BatchInput | bytes] | None = None,
         *,
         custom_ids: Sequence[str] | None = None,
     ) -> BatchJobState:
@@ -251,7 +255,7 @@ class AsyncBatchRunner(_RunnerBase[AsyncZeroGPUClient]):
 
     async def run(
         self,
-        requests: Sequence[BatchInput] | None = None,
+        requests: Sequence[BatchInput | bytes] | None = None,
         *,
         custom_ids: Sequence[str] | None = None,
     ) -> BatchResults:

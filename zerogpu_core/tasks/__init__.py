@@ -81,6 +81,7 @@ from zerogpu_core.tasks.moderation_runs import (
     moderate,
     moderate_documents,
 )
+from zerogpu_core.tasks.outcomes import DocumentOutcome
 from zerogpu_core.tasks.pii import (
     DEFAULT_PII_MODEL,
     PII_CATEGORIES,
@@ -92,6 +93,7 @@ from zerogpu_core.tasks.pii import (
     aredact_pii,
     aredact_pii_documents,
     detect_pii,
+    pii_documents,
     redact_pii,
     redact_pii_documents,
 )
@@ -115,7 +117,9 @@ from zerogpu_core.tasks.runner import (
     DEFAULT_MAX_CONCURRENCY,
     ChunkedTask,
     DocumentRunArgs,
+    aiter_documents,
     aprocess_documents,
+    iter_documents,
     process_documents,
 )
 from zerogpu_core.tasks.schema_classification import (
@@ -170,6 +174,7 @@ __all__ = [
     "BatchTransformError",
     "ChunkedTask",
     "ContentFlaggedError",
+    "DocumentOutcome",
     "DocumentResults",
     "DocumentRunArgs",
     "DomainIABOptions",
@@ -233,6 +238,7 @@ __all__ = [
     "aextract_json_documents",
     "aextract_signals",
     "aextract_signals_documents",
+    "aiter_documents",
     "amoderate",
     "amoderate_documents",
     "aprocess_documents",
@@ -259,11 +265,13 @@ __all__ = [
     "extract_payload",
     "extract_signals",
     "extract_signals_documents",
+    "iter_documents",
     "merge_iab_results",
     "moderate",
     "moderate_documents",
     "parse_iab_payload",
     "parse_pii_payload",
+    "pii_documents",
     "process_documents",
     "redact_pii",
     "redact_pii_documents",

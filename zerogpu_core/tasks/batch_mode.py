@@ -18,24 +18,40 @@ raised: they concern no single document.
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
-from zerogpu_core.batch import AsyncBatchRunner, BatchItemError, BatchResults, BatchRunner
+from zerogpu_core.batch import (
+    AsyncBatchRunner,
+    BatchItemError,
+    BatchResult,
+    BatchResults,
+    BatchRunner,
+)
 from zerogpu_core.batch.job import LOOKUP_GRACE
-from zerogpu_core.tasks.results import DocumentResults, RunState, check_ids, progress_bar
+from zerogpu_core.batch.jsonl import make_batch_line
+from zerogpu_core.batch.state import BatchJobState
+from zerogpu_core.tasks.batch_lines import LineAssembly, Ready, Resend, line_id, missing_in
+from zerogpu_core.tasks.outcomes import DocumentOutcome, DocumentSteps, acollect, collect
+from zerogpu_core.tasks.results import DocumentResults, check_ids, progress_bar
 
 if TYPE_CHECKING:
+    from tqdm.auto import tqdm
+
     from zerogpu_core.tasks.runner import ChunkedTask
 
 __all__ = [
     "BatchAPIOptions",
     "BatchPlan",
+    "aiter_assembled",
+    "aiter_documents_batch",
     "arun_documents_batch",
     "assemble_batch",
+    "iter_assembled",
+    "iter_documents_batch",
     "line_id",
     "plan_batch",
     "run_documents_batch",
@@ -106,86 +122,137 @@ class BatchAPIOptions:
         return AsyncBatchRunner(client, state_path=self.state_path, **options)
 
 
-def line_id(document: int, chunk: int) -> str:
-    """The custom id of a document's chunk: ``doc-<document>-chunk-<chunk>``."""
-    return f"doc-{document}-chunk-{chunk}"
-
-
 @dataclass
 class BatchPlan(Generic[D, J, P, R]):
     """The lines of a job and the bookkeeping to turn their results into documents.
 
     Attributes:
-        run: results and failures so far (planning failures, documents without jobs).
-        jobs: the jobs of every document that has lines.
+        steps: plans and finishes each document into its outcome.
+        early: outcomes known before any request (planning failures, documents
+            without jobs, which are finished at once).
+        jobs: the jobs of every document that has lines (a finished one is removed).
+        first_line: the line number of each such document's first chunk.
         custom_ids: one per line, in line order.
-        bodies: the lines' chat-completions bodies.
+        bodies: the lines, encoded (``BatchLine.encode()``) as they are planned, so
+            no body is held as a dict; emptied once submitted.
     """
 
-    run: RunState[D, J, P, R]
+    steps: DocumentSteps[D, J, P, R]
+    early: list[DocumentOutcome[R]] = field(default_factory=list)
     jobs: dict[int, Sequence[J]] = field(default_factory=dict)
+    first_line: dict[int, int] = field(default_factory=dict)
     custom_ids: list[str] = field(default_factory=list)
-    bodies: list[dict[str, Any]] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)
 
 
 def plan_batch(
     task: ChunkedTask[D, J, P, R],
     texts: Sequence[D],
     ids: Sequence[str | None] | None = None,
+    bar: tqdm[Any] | None = None,
 ) -> BatchPlan[D, J, P, R]:
     """Plan every document and build one line per job (pure: no I/O).
 
     A document whose planning fails is recorded as a failure, one without jobs
-    (blank) is finished at once, as in the synchronous runner.
+    (blank) is finished at once, as in the concurrent runner.
     """
     doc_ids = check_ids(texts, ids, 1)
-    bar = progress_bar(len(texts), False, "")
-    plan: BatchPlan[D, J, P, R] = BatchPlan(RunState(task, texts, doc_ids, bar))
+    steps = DocumentSteps(task, texts, doc_ids, bar or progress_bar(len(texts), False, ""))
+    plan: BatchPlan[D, J, P, R] = BatchPlan(steps)
     for index in range(len(texts)):
-        jobs = plan.run.plan(index)
-        if jobs is None:
+        jobs = steps.plan(index)
+        if isinstance(jobs, DocumentOutcome):
+            plan.early.append(jobs)
             continue
         if not jobs:
-            plan.run.finish(index, jobs, [])
+            plan.early.append(steps.finish(index, jobs, []))
             continue
         plan.jobs[index] = jobs
+        plan.first_line[index] = len(plan.custom_ids)
         for position, job in enumerate(jobs):
-            plan.custom_ids.append(line_id(index, position))
-            plan.bodies.append(task.request(job))
+            custom_id = line_id(index, position)
+            plan.custom_ids.append(custom_id)
+            plan.bodies.append(make_batch_line(task.request(job), custom_id).encode())
     return plan
 
 
-@dataclass(frozen=True)
-class _Resend(Generic[J]):
-    """A line to send again as smaller regular requests (see ``ChunkedTask.resplit``)."""
+def iter_assembled(
+    plan: BatchPlan[D, J, P, R],
+    task: ChunkedTask[D, J, P, R],
+    results: Iterable[BatchResult],
+    resend: Callable[[J], P] | None = None,
+) -> Iterator[DocumentOutcome[R]]:
+    """Each document's outcome from the job's results (see :class:`LineAssembly`).
 
-    parts: Sequence[J]
+    A line whose input was too long is split (``task.resplit``) and its parts sent
+    with ``resend``, as regular requests; without ``resend`` its document fails. A
+    document fails with the first failed line's :class:`BatchItemError`, or with
+    the error ``resolve``, ``resend`` or ``finish`` raised.
+    """
+    yield from plan.early
+    plan.early = []
+    lines = LineAssembly(plan, task)
+    for item in results:
+        got = lines.add(item.custom_id, item.completion or _line_error(item.error, item.custom_id))
+        if got is not None:
+            yield _settled(plan, task, got, resend)
+    for got in lines.remaining(lambda custom_id: _line_error(None, custom_id)):
+        yield _settled(plan, task, got, resend)
 
 
-def _resolve_lines(
-    plan: BatchPlan[D, J, P, R], task: ChunkedTask[D, J, P, R], results: BatchResults
-) -> dict[int, list[P | _Resend[J]]]:
-    """Each document's line results; failed documents are recorded and left out."""
-    by_id = {item.custom_id: item for item in results}
-    resolved: dict[int, list[P | _Resend[J]]] = {}
-    for index, jobs in plan.jobs.items():
-        outputs: list[P | _Resend[J]] = []
-        for position, job in enumerate(jobs):
-            custom_id = line_id(index, position)
-            item = by_id.get(custom_id)
-            try:
-                if item is None or item.completion is None:
-                    raise _line_error(item.error if item else None, custom_id)
-                outputs.append(task.resolve(job, item.completion))
-            except Exception as exc:
-                parts = task.resplit(job, exc)
-                if parts is None:
-                    plan.run.fail(index, exc)
-                    break
-                outputs.append(_Resend(parts))
-        else:
-            resolved[index] = outputs
-    return resolved
+def _settled(
+    plan: BatchPlan[D, J, P, R],
+    task: ChunkedTask[D, J, P, R],
+    got: Ready[J, P] | DocumentOutcome[R],
+    resend: Callable[[J], P] | None,
+) -> DocumentOutcome[R]:
+    if isinstance(got, DocumentOutcome):
+        return got
+    try:
+        done = [_settle(task, out, resend) for out in got.parts]
+    except Exception as exc:
+        return plan.steps.fail(got.index, exc)
+    return plan.steps.finish(got.index, got.jobs, done)
+
+
+async def _asettled(
+    plan: BatchPlan[D, J, P, R],
+    task: ChunkedTask[D, J, P, R],
+    got: Ready[J, P] | DocumentOutcome[R],
+    resend: Callable[[J], Awaitable[P]],
+) -> DocumentOutcome[R]:
+    if isinstance(got, DocumentOutcome):
+        return got
+    try:
+        # A loop, not a comprehension: Python 3.10 refuses an await inside a
+        # comprehension nested in another.
+        done = []
+        for out in got.parts:
+            if isinstance(out, Resend):
+                out = task.combine([await resend(part) for part in out.parts])
+            done.append(out)
+    except Exception as exc:
+        return plan.steps.fail(got.index, exc)
+    return plan.steps.finish(got.index, got.jobs, done)
+
+
+async def aiter_assembled(
+    plan: BatchPlan[D, J, P, R],
+    task: ChunkedTask[D, J, P, R],
+    results: Iterable[BatchResult],
+    resend: Callable[[J], Awaitable[P]],
+) -> AsyncIterator[DocumentOutcome[R]]:
+    """Async :func:`iter_assembled`."""
+    for early in plan.early:
+        yield early
+    plan.early = []
+    lines = LineAssembly(plan, task)
+    for item in results:
+        got = lines.add(item.custom_id, item.completion or _line_error(item.error, item.custom_id))
+        if got is not None:
+            yield await _asettled(plan, task, got, resend)
+    for got in lines.remaining(lambda custom_id: _line_error(None, custom_id)):
+        yield await _asettled(plan, task, got, resend)
 
 
 def assemble_batch(
@@ -194,50 +261,14 @@ def assemble_batch(
     results: BatchResults,
     resend: Callable[[J], P] | None = None,
 ) -> DocumentResults[R]:
-    """Resolve every line's completion and finish every document.
-
-    A line whose input was too long is split (``task.resplit``) and its parts sent
-    with ``resend``, as regular requests; without ``resend`` its document fails. A
-    document fails with the first failed line's :class:`BatchItemError`, or with
-    the error ``resolve``, ``resend`` or ``finish`` raised.
-    """
-    for index, outputs in _resolve_lines(plan, task, results).items():
-        try:
-            done = [_settle(task, out, resend) for out in outputs]
-        except Exception as exc:
-            plan.run.fail(index, exc)
-            continue
-        plan.run.finish(index, plan.jobs[index], done)
-    return plan.run.outcome()
-
-
-async def aassemble_batch(
-    plan: BatchPlan[D, J, P, R],
-    task: ChunkedTask[D, J, P, R],
-    results: BatchResults,
-    resend: Callable[[J], Awaitable[P]],
-) -> DocumentResults[R]:
-    """Async :func:`assemble_batch`."""
-    for index, outputs in _resolve_lines(plan, task, results).items():
-        try:
-            # A loop, not a comprehension: Python 3.10 refuses an await inside a
-            # comprehension nested in another.
-            done = []
-            for out in outputs:
-                if isinstance(out, _Resend):
-                    out = task.combine([await resend(part) for part in out.parts])
-                done.append(out)
-        except Exception as exc:
-            plan.run.fail(index, exc)
-            continue
-        plan.run.finish(index, plan.jobs[index], done)
-    return plan.run.outcome()
+    """Every document's outcome (see :func:`iter_assembled`), in input order."""
+    return collect(iter_assembled(plan, task, results, resend), len(plan.steps.texts))
 
 
 def _settle(
-    task: ChunkedTask[D, J, P, R], out: P | _Resend[J], resend: Callable[[J], P] | None
+    task: ChunkedTask[D, J, P, R], out: P | Resend[J], resend: Callable[[J], P] | None
 ) -> P:
-    if not isinstance(out, _Resend):
+    if not isinstance(out, Resend):
         return out
     if resend is None:
         raise BatchItemError("context_length_exceeded", "a line was too long for the model")
@@ -246,6 +277,93 @@ def _settle(
 
 def _line_error(error: BatchItemError | None, custom_id: str) -> BatchItemError:
     return error or BatchItemError("missing_result", "no result line", custom_id=custom_id)
+
+
+def iter_documents_batch(
+    task: ChunkedTask[D, J, P, R],
+    client: ZeroGPUClient,
+    texts: Sequence[D],
+    *,
+    ids: Sequence[str | None] | None = None,
+    options: BatchAPIOptions | None = None,
+    progress: bool = False,
+) -> Iterator[DocumentOutcome[R]]:
+    """Each document's outcome once the Batch API job is done (it blocks until then).
+
+    Never raises for a failed document (see :func:`~.runner.process_documents`).
+
+    Raises:
+        BatchJobError: when the job itself cannot run (see :mod:`zerogpu_core.batch`).
+        ZeroGPUError: API errors of the job's own calls, after the client's retries.
+    """
+    plan = plan_batch(task, texts, ids)
+    yield from _early(plan)
+    if not plan.bodies:
+        return
+    runner = (options or BatchAPIOptions()).runner(client, show_progress=progress)
+    runner.submit(_hand_over(plan), custom_ids=plan.custom_ids)
+    state = runner.wait()
+    resend = task.job(client)
+    lines = LineAssembly(plan, task)
+    for file_id in _result_files(state):
+        for line in client.iter_file_lines(file_id):
+            got = lines.raw(line)
+            if got is not None:
+                yield _settled(plan, task, got, resend)
+    for got in lines.remaining(missing_in(state, plan)):
+        yield _settled(plan, task, got, resend)
+
+
+async def aiter_documents_batch(
+    task: ChunkedTask[D, J, P, R],
+    client: AsyncZeroGPUClient,
+    texts: Sequence[D],
+    *,
+    ids: Sequence[str | None] | None = None,
+    options: BatchAPIOptions | None = None,
+    progress: bool = False,
+) -> AsyncIterator[DocumentOutcome[R]]:
+    """Async :func:`iter_documents_batch`."""
+    plan = plan_batch(task, texts, ids)
+    for early in _early(plan):
+        yield early
+    if not plan.bodies:
+        return
+    runner = (options or BatchAPIOptions()).async_runner(client, show_progress=progress)
+    await runner.submit(_hand_over(plan), custom_ids=plan.custom_ids)
+    state = await runner.wait()
+    resend = task.ajob(client)
+    lines = LineAssembly(plan, task)
+    for file_id in _result_files(state):
+        async for line in client.iter_file_lines(file_id):
+            got = lines.raw(line)
+            if got is not None:
+                yield await _asettled(plan, task, got, resend)
+    for got in lines.remaining(missing_in(state, plan)):
+        yield await _asettled(plan, task, got, resend)
+
+
+def _result_files(state: BatchJobState) -> list[str]:
+    """Every part's output file, then its error file (a completion wins over an
+    error line for the same request, so errors are settled only at the end)."""
+    return [
+        file_id
+        for part in state.parts
+        for file_id in (part.output_file_id, part.error_file_id)
+        if file_id
+    ]
+
+
+def _early(plan: BatchPlan[D, J, P, R]) -> list[DocumentOutcome[R]]:
+    """The outcomes known before any request (handed over first), which the plan forgets."""
+    early, plan.early = plan.early, []
+    return early
+
+
+def _hand_over(plan: BatchPlan[D, J, P, R]) -> list[bytes]:
+    """The bodies, which the plan forgets: once encoded for upload they are garbage."""
+    bodies, plan.bodies = plan.bodies, []
+    return bodies
 
 
 def run_documents_batch(
@@ -257,20 +375,11 @@ def run_documents_batch(
     options: BatchAPIOptions | None = None,
     progress: bool = False,
 ) -> DocumentResults[R]:
-    """Process many documents as one Batch API job; blocks until it is done.
-
-    Never raises for a failed document (see :func:`~.runner.process_documents`).
-
-    Raises:
-        BatchJobError: when the job itself cannot run (see :mod:`zerogpu_core.batch`).
-        ZeroGPUError: API errors of the job's own calls, after the client's retries.
-    """
-    plan = plan_batch(task, texts, ids)
-    if not plan.bodies:
-        return plan.run.outcome()
-    runner = (options or BatchAPIOptions()).runner(client, show_progress=progress)
-    results = runner.run(plan.bodies, custom_ids=plan.custom_ids)
-    return assemble_batch(plan, task, results, task.job(client))
+    """Every outcome of :func:`iter_documents_batch`, in input order."""
+    outcomes = iter_documents_batch(
+        task, client, texts, ids=ids, options=options, progress=progress
+    )
+    return collect(outcomes, len(texts))
 
 
 async def arun_documents_batch(
@@ -283,9 +392,7 @@ async def arun_documents_batch(
     progress: bool = False,
 ) -> DocumentResults[R]:
     """Async :func:`run_documents_batch`."""
-    plan = plan_batch(task, texts, ids)
-    if not plan.bodies:
-        return plan.run.outcome()
-    runner = (options or BatchAPIOptions()).async_runner(client, show_progress=progress)
-    results = await runner.run(plan.bodies, custom_ids=plan.custom_ids)
-    return await aassemble_batch(plan, task, results, task.ajob(client))
+    outcomes = aiter_documents_batch(
+        task, client, texts, ids=ids, options=options, progress=progress
+    )
+    return await acollect(outcomes, len(texts))

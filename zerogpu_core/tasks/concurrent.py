@@ -1,13 +1,22 @@
-"""Running a task's jobs as concurrent requests: bounded, in input order, no loss.
+"""Running a task's jobs as concurrent requests: bounded, no loss, results as they finish.
 
 All jobs of all documents share one concurrency bound, so one long document does
 not serialise a run. A transient failure's wait before the retry is spent outside
 that bound (the client's retry policy decides whether and how long; see
-:func:`zerogpu_core._retry.deferring_retries`), so a retry never idles a slot.
+:func:`zerogpu_core._retry.deferring_retries`), so a retry never idles a slot, and
+a retry whose wait is over is sent before jobs not started yet.
+
+:func:`iter_concurrent` yields each document's :class:`DocumentOutcome` as soon as
+it is finished and forgets it: at most ``lookahead`` documents are planned and not
+yet handed over at any time, so a run's memory does not grow with its length.
+:func:`run_documents` collects the same outcomes into input order.
 
 A failed job fails its document only (its queued siblings are skipped); the run
-always completes and reports every failure with its index and
-id, so callers can retry just those documents.
+always completes and reports every failure with its index and id, so callers can
+retry just those documents. Closing an iterator early (``break``, an exception in
+the consumer, Ctrl-C) sends nothing more: jobs not started are cancelled; in the
+blocking runner the at most ``max_concurrency`` requests already sent finish in
+the background and are dropped, in the async runner they are cancelled.
 """
 
 from __future__ import annotations
@@ -18,22 +27,23 @@ import itertools
 import threading
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from zerogpu_core._retry import DeferredRetries, RetryLater, deferring_retries
-from zerogpu_core.tasks.results import (
-    DocumentResults,
-    Planned,
-    RunState,
-    TransformInterrupted,
-    check_ids,
-    progress_bar,
-)
+from zerogpu_core.tasks.outcomes import DocumentOutcome, DocumentSteps, acollect, collect
+from zerogpu_core.tasks.results import DocumentResults, Planned, check_ids, progress_bar
 
-__all__ = ["DEFAULT_MAX_CONCURRENCY", "arun_documents", "run_documents"]
+__all__ = [
+    "DEFAULT_MAX_CONCURRENCY",
+    "aiter_concurrent",
+    "arun_documents",
+    "default_lookahead",
+    "iter_concurrent",
+    "run_documents",
+]
 
 DEFAULT_MAX_CONCURRENCY = 8
 
@@ -41,6 +51,20 @@ D = TypeVar("D")
 J = TypeVar("J")
 P = TypeVar("P")
 R = TypeVar("R")
+
+
+def default_lookahead(max_concurrency: int) -> int:
+    """Documents open at once by default: enough that jobs waiting out a retry
+    (up to seconds) do not starve the workers, small enough to stay flat."""
+    return max(256, 8 * max_concurrency)
+
+
+def _check_lookahead(lookahead: int | None, max_concurrency: int) -> int:
+    if lookahead is None:
+        return default_lookahead(max_concurrency)
+    if lookahead < 1:
+        raise ValueError(f"lookahead must be at least 1, got {lookahead}")
+    return lookahead
 
 
 def run_documents(
@@ -52,6 +76,7 @@ def run_documents(
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     progress: bool = False,
     desc: str = "ZeroGPU",
+    lookahead: int | None = None,
 ) -> DocumentResults[R]:
     """Process many documents on a thread pool of ``max_concurrency`` workers.
 
@@ -60,37 +85,74 @@ def run_documents(
     Raises:
         TransformInterrupted: on Ctrl-C; carries the results finished so far.
     """
+    outcomes = iter_concurrent(
+        task,
+        job,
+        texts,
+        ids=ids,
+        max_concurrency=max_concurrency,
+        progress=progress,
+        desc=desc,
+        lookahead=lookahead,
+    )
+    return collect(outcomes, len(texts))
+
+
+def iter_concurrent(
+    task: Planned[D, J, P, R],
+    job: Callable[[J], P],
+    texts: Sequence[D],
+    *,
+    ids: Sequence[str | None] | None = None,
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+    progress: bool = False,
+    desc: str = "ZeroGPU",
+    lookahead: int | None = None,
+) -> Iterator[DocumentOutcome[R]]:
+    """Each document's outcome as it finishes (completion order, with its index and id).
+
+    Arguments are checked here, before anything is sent. Never raises for a failed
+    document: its outcome carries the failure.
+    """
     doc_ids = check_ids(texts, ids, max_concurrency)
+    window = _check_lookahead(lookahead, max_concurrency)
+    return _iterate(task, job, texts, doc_ids, max_concurrency, window, progress, desc)
+
+
+class _Stopped(Exception):
+    """A job skipped because the run was stopped."""
+
+
+def _iterate(
+    task: Planned[D, J, P, R],
+    job: Callable[[J], P],
+    texts: Sequence[D],
+    ids: list[str | None],
+    max_concurrency: int,
+    lookahead: int,
+    progress: bool,
+    desc: str,
+) -> Iterator[DocumentOutcome[R]]:
     with progress_bar(len(texts), progress, desc) as bar:
-        run: RunState[D, J, P, R] = RunState(task, texts, doc_ids, bar)
         pool = ThreadPoolExecutor(max_concurrency)
         stop = threading.Event()
 
         def unless_stopped(item: J) -> P:
-            # A worker may have picked a job up just before the interrupt.
+            # A worker may have picked a job up just before the run was stopped.
             if stop.is_set():
                 raise _Stopped
             return job(item)
 
+        steps = DocumentSteps(task, texts, ids, bar)
         try:
-            _run_on_pool(run, unless_stopped, pool, max_concurrency)
-        except KeyboardInterrupt as interrupt:
+            yield from _Pool(steps, unless_stopped, pool, max_concurrency, lookahead).run()
+        except BaseException:
             # The executor's own exit would wait for every queued job (and so send
             # all of them): cancel what has not started and return at once.
             stop.set()
             pool.shutdown(wait=False, cancel_futures=True)
-            outcome = run.outcome()
-            raise TransformInterrupted(outcome.results, outcome.failures) from interrupt
-        except BaseException:
-            stop.set()
-            pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
-        return run.outcome()
-
-
-class _Stopped(Exception):
-    """A job skipped because the run was interrupted."""
 
 
 @dataclass
@@ -101,6 +163,15 @@ class _Job(Generic[J]):
     position: int
     item: J
     retries: DeferredRetries = field(default_factory=DeferredRetries)
+
+
+@dataclass
+class _Open(Generic[J, P]):
+    """A document whose jobs are not all done: its jobs and the parts so far."""
+
+    jobs: Sequence[J]
+    parts: list[P | None]
+    pending: int
 
 
 class _Schedule(Generic[J]):
@@ -131,68 +202,98 @@ class _Schedule(Generic[J]):
         return max(0.0, self.waiting[0][0] - time.monotonic())
 
 
-def _run_on_pool(
-    run: RunState[D, J, P, R],
-    job: Callable[[J], P],
-    pool: ThreadPoolExecutor,
-    max_concurrency: int,
-) -> None:
-    """Feed every document's jobs to the pool, at most ``max_concurrency`` at a time,
-    and finish documents as their jobs complete.
+class _Pool(Generic[D, J, P, R]):
+    """Feeds jobs to the pool, at most ``max_concurrency`` at a time, and hands each
+    document over as soon as its jobs are done; at most ``lookahead`` documents are
+    open (planned, not yet handed over) at once.
 
     A job's transient failure comes back as :class:`RetryLater` (its wait was
     computed by the client's retry policy); the job then waits in the schedule, not
     in a worker, so the slot serves other jobs meanwhile.
     """
-    plans: dict[int, Sequence[J]] = {}
-    outputs: dict[int, list[Any]] = {}
-    schedule: _Schedule[J] = _Schedule()
-    for index in range(len(run.texts)):
-        jobs = run.plan(index)
-        if jobs is None:
-            continue
-        if not jobs:
-            run.finish(index, jobs, [])
-            continue
-        plans[index], outputs[index] = jobs, [None] * len(jobs)
-        schedule.new.extend(_Job(index, n, item) for n, item in enumerate(jobs))
-    pending = {index: len(jobs) for index, jobs in plans.items()}
 
-    def attempt(entry: _Job[J]) -> P:
-        with deferring_retries(entry.retries):
-            return job(entry.item)
+    def __init__(
+        self,
+        steps: DocumentSteps[D, J, P, R],
+        job: Callable[[J], P],
+        pool: ThreadPoolExecutor,
+        max_concurrency: int,
+        lookahead: int,
+    ) -> None:
+        self.steps, self.job, self.pool = steps, job, pool
+        self.max_concurrency, self.lookahead = max_concurrency, lookahead
+        self.open: dict[int, _Open[J, P]] = {}
+        self.schedule: _Schedule[J] = _Schedule()
+        self.in_flight: dict[Future[P], _Job[J]] = {}
+        self.finished: deque[DocumentOutcome[R]] = deque()
+        self.next_index = 0
 
-    in_flight: dict[Future[P], _Job[J]] = {}
-    while True:
-        while len(in_flight) < max_concurrency:
-            entry = schedule.next_ready()
-            if entry is None:
-                break
-            if entry.index not in run.failures:
-                in_flight[pool.submit(attempt, entry)] = entry
-        if not in_flight:
-            delay = schedule.wait_time()
-            if delay is None:
-                return
-            time.sleep(delay)
-            continue
-        done, _ = wait(in_flight, timeout=schedule.wait_time(), return_when=FIRST_COMPLETED)
-        for future in done:
-            entry = in_flight.pop(future)
-            if entry.index in run.failures:
+    def run(self) -> Iterator[DocumentOutcome[R]]:
+        total = len(self.steps.texts)
+        while True:
+            self._admit(total)
+            while self.finished:
+                yield self.finished.popleft()
+                self._admit(total)
+            self._submit()
+            if not self.in_flight:
+                delay = self.schedule.wait_time()
+                if delay is None:
+                    if self.next_index >= total and not self.finished:
+                        return
+                    continue
+                time.sleep(delay)
                 continue
+            self._collect(self.schedule.wait_time())
+
+    def _admit(self, total: int) -> None:
+        """Plan documents while fewer than ``lookahead`` are open."""
+        while self.next_index < total and len(self.open) + len(self.finished) < self.lookahead:
+            index = self.next_index
+            self.next_index += 1
+            jobs = self.steps.plan(index)
+            if isinstance(jobs, DocumentOutcome):
+                self.finished.append(jobs)
+            elif not jobs:
+                self.finished.append(self.steps.finish(index, jobs, []))
+            else:
+                self.open[index] = _Open(jobs, [None] * len(jobs), len(jobs))
+                self.schedule.new.extend(_Job(index, n, item) for n, item in enumerate(jobs))
+
+    def _attempt(self, entry: _Job[J]) -> P:
+        with deferring_retries(entry.retries):
+            return self.job(entry.item)
+
+    def _submit(self) -> None:
+        while len(self.in_flight) < self.max_concurrency:
+            entry = self.schedule.next_ready()
+            if entry is None:
+                return
+            if entry.index in self.open:  # else its document failed meanwhile
+                self.in_flight[self.pool.submit(self._attempt, entry)] = entry
+
+    def _collect(self, timeout: float | None) -> None:
+        done, _ = wait(self.in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+        for future in done:
+            entry = self.in_flight.pop(future)
+            document = self.open.get(entry.index)
+            if document is None:
+                continue  # a sibling job failed the document; this result is ignored
             try:
-                outputs[entry.index][entry.position] = future.result()
+                document.parts[entry.position] = future.result()
             except RetryLater as later:
-                schedule.later(entry, later.delay)
+                self.schedule.later(entry, later.delay)
                 continue
             except Exception as exc:
                 # Its queued siblings are skipped; those in flight are ignored.
-                run.fail(entry.index, exc)
+                del self.open[entry.index]
+                self.finished.append(self.steps.fail(entry.index, exc))
                 continue
-            pending[entry.index] -= 1
-            if pending[entry.index] == 0:
-                run.finish(entry.index, plans[entry.index], outputs.pop(entry.index))
+            document.pending -= 1
+            if document.pending == 0:
+                del self.open[entry.index]
+                parts: list[P] = document.parts  # type: ignore[assignment]
+                self.finished.append(self.steps.finish(entry.index, document.jobs, parts))
 
 
 async def arun_documents(
@@ -204,39 +305,129 @@ async def arun_documents(
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     progress: bool = False,
     desc: str = "ZeroGPU",
+    lookahead: int | None = None,
 ) -> DocumentResults[R]:
     """Async :func:`run_documents`: at most ``max_concurrency`` requests in flight."""
+    outcomes = aiter_concurrent(
+        task,
+        job,
+        texts,
+        ids=ids,
+        max_concurrency=max_concurrency,
+        progress=progress,
+        desc=desc,
+        lookahead=lookahead,
+    )
+    return await acollect(outcomes, len(texts))
+
+
+def aiter_concurrent(
+    task: Planned[D, J, P, R],
+    job: Callable[[J], Awaitable[P]],
+    texts: Sequence[D],
+    *,
+    ids: Sequence[str | None] | None = None,
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+    progress: bool = False,
+    desc: str = "ZeroGPU",
+    lookahead: int | None = None,
+) -> AsyncIterator[DocumentOutcome[R]]:
+    """Async :func:`iter_concurrent` (arguments are checked at the call)."""
     doc_ids = check_ids(texts, ids, max_concurrency)
-    limit = asyncio.Semaphore(max_concurrency)
+    window = _check_lookahead(lookahead, max_concurrency)
+    return _aiterate(task, job, texts, doc_ids, max_concurrency, window, progress, desc)
+
+
+class _Slots:
+    """A concurrency bound whose waiters are served retries first, then in arrival
+    order (an ``asyncio.Semaphore`` would queue a due retry behind every new job)."""
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    async def acquire(self, *, retry: bool) -> None:
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (0 if retry else 1, next(self._order), waiter))
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # handed a slot just as it was cancelled: pass it on
+            raise
+
+    def release(self) -> None:
+        while self._waiters:
+            waiter = heapq.heappop(self._waiters)[2]
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self._free += 1
+
+
+async def _aiterate(
+    task: Planned[D, J, P, R],
+    job: Callable[[J], Awaitable[P]],
+    texts: Sequence[D],
+    ids: list[str | None],
+    max_concurrency: int,
+    lookahead: int,
+    progress: bool,
+    desc: str,
+) -> AsyncIterator[DocumentOutcome[R]]:
+    slots = _Slots(max_concurrency)
 
     async def bounded(item: J) -> P:
         retries = DeferredRetries()
+        retrying = False
         while True:
-            async with limit:
-                try:
-                    with deferring_retries(retries):
-                        return await job(item)
-                except RetryLater as later:
-                    delay = later.delay
-            # Outside the semaphore: the slot serves other jobs while this one waits.
+            await slots.acquire(retry=retrying)
+            try:
+                with deferring_retries(retries):
+                    return await job(item)
+            except RetryLater as later:
+                delay, retrying = later.delay, True
+            finally:
+                slots.release()
+            # Outside the bound: the slot serves other jobs while this one waits.
             await asyncio.sleep(delay)
 
     with progress_bar(len(texts), progress, desc) as bar:
-        run: RunState[D, J, P, R] = RunState(task, texts, doc_ids, bar)
+        steps = DocumentSteps(task, texts, ids, bar)
+        finished: asyncio.Queue[DocumentOutcome[R]] = asyncio.Queue()
 
         async def document(index: int) -> None:
-            jobs = run.plan(index)
-            if jobs is None:
+            jobs = steps.plan(index)
+            if isinstance(jobs, DocumentOutcome):
+                finished.put_nowait(jobs)
                 return
             try:
-                outputs = await _all_or_cancel([bounded(item) for item in jobs])
+                parts = await _all_or_cancel([bounded(item) for item in jobs])
             except Exception as exc:
-                run.fail(index, exc)
+                finished.put_nowait(steps.fail(index, exc))
                 return
-            run.finish(index, jobs, outputs)
+            finished.put_nowait(steps.finish(index, jobs, parts))
 
-        await asyncio.gather(*(document(i) for i in range(len(texts))))
-        return run.outcome()
+        running: set[asyncio.Task[None]] = set()
+        admitted = handed = 0
+        try:
+            while handed < len(texts):
+                while admitted < len(texts) and admitted - handed < lookahead:
+                    started = asyncio.ensure_future(document(admitted))
+                    running.add(started)
+                    started.add_done_callback(running.discard)
+                    admitted += 1
+                outcome = await finished.get()
+                handed += 1
+                yield outcome
+        finally:
+            for pending in running:
+                pending.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
 
 
 async def _all_or_cancel(coroutines: list[Awaitable[P]]) -> list[P]:

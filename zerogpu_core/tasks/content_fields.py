@@ -10,11 +10,16 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, model_validator
 
-from zerogpu_core.tasks.domain_iab import DomainIABOptions
+from zerogpu_core.tasks.domain_iab import DomainIABOptions, DomainIABTask
 from zerogpu_core.tasks.iab import DOMAIN_IAB_MODEL
 from zerogpu_core.tasks.results import KeepPolicy
-from zerogpu_core.tasks.signals import SIGNALS_MODEL, SignalsOptions, check_signals_mode
-from zerogpu_core.tasks.summaries import SummaryOptions
+from zerogpu_core.tasks.signals import (
+    SIGNALS_MODEL,
+    SignalsOptions,
+    SignalsTask,
+    check_signals_mode,
+)
+from zerogpu_core.tasks.summaries import SummaryOptions, SummaryTask
 from zerogpu_core.tasks.summarize import SUMMARY_MODEL
 
 if TYPE_CHECKING:
@@ -46,6 +51,10 @@ class SummaryFields(BaseModel):
     def _summary_options(self) -> SummaryOptions:
         return SummaryOptions(self.model, self.max_chunk_tokens, self.max_summary_tokens)
 
+    def _tagging_task(self) -> SummaryTask:
+        """The task whose results go under ``metadata_key``."""
+        return SummaryTask(self._summary_options())
+
 
 class SignalsFields(BaseModel):
     """Signal extraction options (``zlm-v1-signal-extract``; no Batch API mode)."""
@@ -68,6 +77,10 @@ class SignalsFields(BaseModel):
     def _signals_options(self) -> SignalsOptions:
         return SignalsOptions(self.model, self.max_keywords, self.max_chunk_tokens)
 
+    def _tagging_task(self) -> SignalsTask:
+        """The task whose results go under ``metadata_key``."""
+        return SignalsTask(self._signals_options())
+
 
 class DomainIABFields(BaseModel):
     """Domain classification options (``zlm-v1-iab-domain-classifier``)."""
@@ -83,3 +96,7 @@ class DomainIABFields(BaseModel):
 
     def _domain_options(self) -> DomainIABOptions:
         return DomainIABOptions(self.model)
+
+    def _tagging_task(self) -> DomainIABTask:
+        """The task whose results go under ``metadata_key``."""
+        return DomainIABTask(self._domain_options())

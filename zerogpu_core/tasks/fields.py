@@ -15,17 +15,20 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.concurrent import DEFAULT_MAX_CONCURRENCY
-from zerogpu_core.tasks.entities import EntitiesOptions
+from zerogpu_core.tasks.entities import EntitiesOptions, EntitiesTask
 from zerogpu_core.tasks.extraction import EXTRACTION_MODEL
-from zerogpu_core.tasks.iab import DEFAULT_IAB_MODEL, IABOptions
-from zerogpu_core.tasks.json_extraction import JSONExtractionOptions
+from zerogpu_core.tasks.iab import DEFAULT_IAB_MODEL, IABClassificationTask, IABOptions
+from zerogpu_core.tasks.json_extraction import JSONExtractionOptions, JSONExtractionTask
 from zerogpu_core.tasks.moderate import DEFAULT_MODERATION_MODEL, ModerationOptions
 from zerogpu_core.tasks.moderation_runs import check_batch_moderation
 from zerogpu_core.tasks.pii import DEFAULT_PII_MODEL, PIIOptions
 from zerogpu_core.tasks.pii_chunks import Verification
 from zerogpu_core.tasks.results import DropPolicy, KeepPolicy
-from zerogpu_core.tasks.schema_classification import SchemaClassificationOptions
-from zerogpu_core.tasks.zero_shot import ZERO_SHOT_MODEL, ZeroShotOptions
+from zerogpu_core.tasks.schema_classification import (
+    SchemaClassificationOptions,
+    SchemaClassificationTask,
+)
+from zerogpu_core.tasks.zero_shot import ZERO_SHOT_MODEL, ZeroShotOptions, ZeroShotTask
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -91,6 +94,10 @@ class DocumentRunFields(BatchModeFields):
     )
     show_progress: bool = Field(default=False, description="Show a progress bar.")
 
+    def _pool_size(self) -> int | None:
+        """The connection pool keeps ``max_concurrency`` connections."""
+        return self.max_concurrency
+
     def _run_options(self, *, progress: bool = False) -> RunOptions:
         """The run's keyword arguments; ``progress`` forces the bar on."""
         return RunOptions(
@@ -125,6 +132,10 @@ class IABFields(BaseModel):
     def _iab_options(self) -> IABOptions:
         return IABOptions(self.model, self.multilingual, self.max_chunk_tokens)
 
+    def _tagging_task(self) -> IABClassificationTask:
+        """The task whose results go under ``metadata_key``."""
+        return IABClassificationTask(self._iab_options())
+
 
 _KEEP_DESCRIPTION = (
     "'raise' (BatchTransformError with the finished results) or 'keep' "
@@ -154,6 +165,10 @@ class EntityFields(BaseModel):
             tuple(self.labels), self.threshold, self.model, self.max_chunk_tokens
         )
 
+    def _tagging_task(self) -> EntitiesTask:
+        """The task whose results go under ``metadata_key``."""
+        return EntitiesTask(self._entity_options())
+
 
 class ZeroShotFields(BaseModel):
     """Zero-shot classification options (``deberta-v3-small``, 1 to 10 labels)."""
@@ -171,6 +186,10 @@ class ZeroShotFields(BaseModel):
 
     def _zero_shot_options(self) -> ZeroShotOptions:
         return ZeroShotOptions(tuple(self.labels), self.model, self.max_chunk_tokens)
+
+    def _tagging_task(self) -> ZeroShotTask:
+        """The task whose results go under ``metadata_key``."""
+        return ZeroShotTask(self._zero_shot_options())
 
 
 _SCHEMA_THRESHOLD = "Minimum score 0..1 (not sent when unset; the docs tie it to ner)."
@@ -200,6 +219,10 @@ class JSONExtractionFields(BaseModel):
             self.extraction_schema, self.threshold, self.model, self.max_chunk_tokens
         )
 
+    def _tagging_task(self) -> JSONExtractionTask:
+        """The task whose results go under ``metadata_key``."""
+        return JSONExtractionTask(self._json_extraction_options())
+
 
 class SchemaClassificationFields(BaseModel):
     """Schema classification options (``gliner2-base-v1``, ``usecase: classification``)."""
@@ -225,6 +248,10 @@ class SchemaClassificationFields(BaseModel):
         return SchemaClassificationOptions(
             self.classification_schema, self.threshold, self.model, self.max_chunk_tokens
         )
+
+    def _tagging_task(self) -> SchemaClassificationTask:
+        """The task whose results go under ``metadata_key``."""
+        return SchemaClassificationTask(self._schema_classification_options())
 
 
 class ModerationFields(BaseModel):

@@ -15,15 +15,16 @@ The two models answer on different routes, so one task object each:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from typing_extensions import Unpack
+
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.tasks._payload import TaskOutputError
-from zerogpu_core.tasks.batch_mode import BatchAPIOptions
 from zerogpu_core.tasks.chunking import TextChunk
-from zerogpu_core.tasks.concurrent import DEFAULT_MAX_CONCURRENCY, arun_documents, run_documents
+from zerogpu_core.tasks.concurrent import DEFAULT_MAX_CONCURRENCY, aiter_concurrent, iter_concurrent
 from zerogpu_core.tasks.moderate import (
     ModerationOptions,
     ModerationVerdict,
@@ -33,12 +34,14 @@ from zerogpu_core.tasks.moderate import (
     scored_verdict,
 )
 from zerogpu_core.tasks.moderation import GUARD_MODEL
+from zerogpu_core.tasks.outcomes import DocumentOutcome, acollect, collect
 from zerogpu_core.tasks.results import DocumentResults, check_texts
 from zerogpu_core.tasks.runner import (
     ChunkedTask,
-    aprocess_documents,
+    DocumentRunArgs,
+    aiter_documents,
     arun_one,
-    process_documents,
+    iter_documents,
     run_one,
 )
 from zerogpu_core.tasks.single_turn import chat_answer, chat_request
@@ -47,9 +50,11 @@ from zerogpu_core.types import ChatCompletion, ModerationResponse, ModerationRes
 __all__ = [
     "GuardModerationTask",
     "ScoredModerationTask",
+    "aiter_moderation",
     "amoderate",
     "amoderate_documents",
     "check_batch_moderation",
+    "iter_moderation",
     "moderate",
     "moderate_documents",
 ]
@@ -191,18 +196,14 @@ async def amoderate(
     return task.finish(text, jobs, [await job(group) for group in jobs])
 
 
-def moderate_documents(
+def iter_moderation(
     client: ZeroGPUClient,
     texts: Sequence[str],
     options: ModerationOptions | None = None,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
-) -> DocumentResults[ModerationVerdict]:
-    """The verdicts of many texts, concurrently or, with ``llama-guard-4-12b``, as one
-    Batch API job (``batch``); failures are returned, never raised.
+    **run: Unpack[DocumentRunArgs],
+) -> Iterator[DocumentOutcome[ModerationVerdict]]:
+    """Each text's verdict as soon as it is finished (see
+    :func:`~zerogpu_core.tasks.runner.iter_documents`), with either model.
 
     Raises:
         ValueError: for ``batch`` with a moderations-route model (before any request).
@@ -210,61 +211,66 @@ def moderate_documents(
     options = options or ModerationOptions()
     check_texts(texts)
     if options.is_guard:
-        return process_documents(
-            GuardModerationTask(options),
-            client,
-            texts,
-            ids=ids,
-            max_concurrency=max_concurrency,
-            progress=progress,
-            batch=batch,
-        )
-    if batch is not None:
+        return iter_documents(GuardModerationTask(options), client, texts, **run)
+    if run.get("batch") is not None:
         check_batch_moderation(options.model)
     task = ScoredModerationTask(options)
-    return run_documents(
+    return iter_concurrent(
         task,
         task.job(client),
         texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
+        ids=run.get("ids"),
+        max_concurrency=run.get("max_concurrency", DEFAULT_MAX_CONCURRENCY),
+        progress=run.get("progress", False),
         desc=task.desc,
     )
+
+
+def aiter_moderation(
+    client: AsyncZeroGPUClient,
+    texts: Sequence[str],
+    options: ModerationOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
+) -> AsyncIterator[DocumentOutcome[ModerationVerdict]]:
+    """Async :func:`iter_moderation`."""
+    options = options or ModerationOptions()
+    check_texts(texts)
+    if options.is_guard:
+        return aiter_documents(GuardModerationTask(options), client, texts, **run)
+    if run.get("batch") is not None:
+        check_batch_moderation(options.model)
+    task = ScoredModerationTask(options)
+    return aiter_concurrent(
+        task,
+        task.ajob(client),
+        texts,
+        ids=run.get("ids"),
+        max_concurrency=run.get("max_concurrency", DEFAULT_MAX_CONCURRENCY),
+        progress=run.get("progress", False),
+        desc=task.desc,
+    )
+
+
+def moderate_documents(
+    client: ZeroGPUClient,
+    texts: Sequence[str],
+    options: ModerationOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
+) -> DocumentResults[ModerationVerdict]:
+    """The verdicts of many texts, concurrently or, with ``llama-guard-4-12b``, as one
+    Batch API job (``batch``); failures are returned, never raised.
+
+    Raises:
+        ValueError: for ``batch`` with a moderations-route model (before any request).
+    """
+    return collect(iter_moderation(client, texts, options, **run), len(texts))
 
 
 async def amoderate_documents(
     client: AsyncZeroGPUClient,
     texts: Sequence[str],
     options: ModerationOptions | None = None,
-    *,
-    ids: Sequence[str | None] | None = None,
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-    progress: bool = False,
-    batch: BatchAPIOptions | None = None,
+    **run: Unpack[DocumentRunArgs],
 ) -> DocumentResults[ModerationVerdict]:
     """Async :func:`moderate_documents`."""
-    options = options or ModerationOptions()
-    check_texts(texts)
-    if options.is_guard:
-        return await aprocess_documents(
-            GuardModerationTask(options),
-            client,
-            texts,
-            ids=ids,
-            max_concurrency=max_concurrency,
-            progress=progress,
-            batch=batch,
-        )
-    if batch is not None:
-        check_batch_moderation(options.model)
-    task = ScoredModerationTask(options)
-    return await arun_documents(
-        task,
-        task.ajob(client),
-        texts,
-        ids=ids,
-        max_concurrency=max_concurrency,
-        progress=progress,
-        desc=task.desc,
-    )
+    return await acollect(aiter_moderation(client, texts, options, **run), len(texts))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from typing_extensions import Unpack
 
@@ -61,6 +61,7 @@ __all__ = [
     "aredact_pii_documents",
     "assemble_redaction",
     "detect_pii",
+    "pii_documents",
     "pii_request",
     "redact_pii",
     "redact_pii_documents",
@@ -366,20 +367,55 @@ def _single(text: str) -> PIIDocument:
     return PIIDocument(text)
 
 
-def _documents(
+def pii_documents(
     texts: Sequence[str],
     metadata: Sequence[Mapping[str, Any]] | None,
     options: PIIOptions,
-) -> list[PIIDocument]:
+) -> Sequence[PIIDocument]:
+    """The documents of a redaction run: each text with its named metadata values.
+
+    Every value is checked here, before any request; each document is then built
+    when the run reaches it, so a long run holds no second copy of its inputs.
+
+    Raises:
+        TypeError: for a text, or a named metadata value, that is not text.
+        ValueError: when there is not one metadata mapping per text.
+    """
     check_texts(texts)
-    if metadata is None:
-        return [PIIDocument(text) for text in texts]
-    if len(metadata) != len(texts):
-        raise ValueError(f"got {len(metadata)} metadata mappings for {len(texts)} texts")
-    return [
-        PIIDocument(text, metadata_fields(fields, options.metadata_keys))
-        for text, fields in zip(texts, metadata, strict=True)
-    ]
+    if metadata is not None:
+        if len(metadata) != len(texts):
+            raise ValueError(f"got {len(metadata)} metadata mappings for {len(texts)} texts")
+        for fields in metadata:
+            metadata_fields(fields, options.metadata_keys)
+    return _PIIDocuments(texts, metadata, tuple(options.metadata_keys))
+
+
+class _PIIDocuments(Sequence[PIIDocument]):
+    """Each text with its named metadata values, built on access."""
+
+    def __init__(
+        self,
+        texts: Sequence[str],
+        metadata: Sequence[Mapping[str, Any]] | None,
+        keys: tuple[str, ...],
+    ) -> None:
+        self._texts, self._metadata, self._keys = texts, metadata, keys
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    @overload
+    def __getitem__(self, index: int) -> PIIDocument: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[PIIDocument]: ...
+
+    def __getitem__(self, index: int | slice) -> PIIDocument | list[PIIDocument]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if self._metadata is None:
+            return PIIDocument(self._texts[index])
+        return PIIDocument(self._texts[index], metadata_fields(self._metadata[index], self._keys))
 
 
 def detect_pii(
@@ -440,7 +476,7 @@ def redact_pii_documents(
     """
     options = options or PIIOptions()
     return process_documents(
-        PIIRedactionTask(options), client, _documents(texts, metadata, options), **run
+        PIIRedactionTask(options), client, pii_documents(texts, metadata, options), **run
     )
 
 
@@ -455,5 +491,5 @@ async def aredact_pii_documents(
     """Async :func:`redact_pii_documents`."""
     options = options or PIIOptions()
     return await aprocess_documents(
-        PIIRedactionTask(options), client, _documents(texts, metadata, options), **run
+        PIIRedactionTask(options), client, pii_documents(texts, metadata, options), **run
     )

@@ -19,10 +19,10 @@ __all__ = [
     "BatchTransformError",
     "DocumentResults",
     "DropPolicy",
+    "FailurePolicy",
     "ItemFailure",
     "KeepPolicy",
     "Planned",
-    "RunState",
     "TransformInterrupted",
     "check_ids",
     "check_texts",
@@ -83,21 +83,35 @@ class BatchTransformError(ZeroGPUError):
 
     Attributes:
         results: one entry per input, in input order; ``None`` where it failed.
+            Empty when the finished results were handed over one by one as they
+            finished (the lazy methods), which ``total`` then says.
         failures: the failed inputs with index, id and cause.
+        total: how many inputs the run had.
     """
 
     def __init__(
-        self, results: Sequence[Any | None], failures: Sequence[ItemFailure], noun: str = "document"
+        self,
+        results: Sequence[Any | None],
+        failures: Sequence[ItemFailure],
+        noun: str = "document",
+        total: int | None = None,
     ) -> None:
         self.results = list(results)
         self.failures = list(failures)
         self.noun = noun
+        self.total = len(self.results) if total is None else total
+        self._streamed = total is not None
         listed = "; ".join(f.describe() for f in self.failures[:_LISTED_FAILURES])
         more = len(self.failures) - _LISTED_FAILURES
         suffix = f"; and {more} more" if more > 0 else ""
-        super().__init__(
-            f"{len(self.failures)} of {len(self.results)} {noun}s failed: {listed}{suffix}. "
+        where = (
             "The finished results and every failure are on this error (.results, .failures)."
+            if total is None
+            else f"The other {noun}s were handed over as they finished; every failure is "
+            "on this error (.failures)."
+        )
+        super().__init__(
+            f"{len(self.failures)} of {self.total} {noun}s failed: {listed}{suffix}. {where}"
         )
         if self.failures:
             self.__cause__ = self.failures[0].error
@@ -105,7 +119,8 @@ class BatchTransformError(ZeroGPUError):
     def __reduce__(self) -> tuple[Any, ...]:
         # Keyword state does not survive the default pickling of exceptions, and
         # multi-process pipelines pickle errors back to the parent.
-        return (type(self), (self.results, self.failures, self.noun))
+        total = self.total if self._streamed else None
+        return (type(self), (self.results, self.failures, self.noun, total))
 
     @property
     def failed_indices(self) -> list[int]:
@@ -198,14 +213,8 @@ class DocumentResults(Generic[R]):
         Raises:
             ValueError: for any other ``on_failure`` (nothing is dropped by mistake).
         """
-        _check_policy(on_failure, ("raise", "drop"))
-        if on_failure == "raise":
-            self.raise_for_failures(converted, noun=noun)
-        for failure in self.failures:
-            logger.warning(
-                "Dropped a %s that could not be %s: %s", noun, action, failure.describe()
-            )
-        return [item for item in converted if item is not None]
+        policy: FailurePolicy[T] = FailurePolicy(on_failure, noun=noun, action=action)
+        return policy.apply(converted, self.failures)
 
     def keep_failed(
         self,
@@ -228,14 +237,69 @@ class DocumentResults(Generic[R]):
         Raises:
             ValueError: for any other ``on_failure``.
         """
-        _check_policy(on_failure, ("raise", "keep"))
-        if on_failure == "raise":
-            self.raise_for_failures(converted, noun=noun)
-        failed = {f.index: f for f in self.failures}
+        return FailurePolicy(on_failure, kept=kept, noun=noun).apply(converted, self.failures)
+
+
+@dataclass(frozen=True)
+class FailurePolicy(Generic[T]):
+    """What happens to a failed input: raise, keep it (with ``kept``) or drop it.
+
+    The same policy serves a whole list (:meth:`apply`) and outcomes handed over
+    one at a time (:meth:`streamed`), so both behave alike.
+
+    Attributes:
+        on_failure: ``"raise"``, and ``"keep"`` when ``kept`` is given, else ``"drop"``.
+        kept: builds the item standing for a failed input (keep policies only).
+        noun: what the inputs are called in messages.
+        action: what could not be done to a dropped input, for the log line.
+
+    Raises:
+        ValueError: for an ``on_failure`` the policy does not allow.
+    """
+
+    on_failure: str
+    kept: Callable[[int, ItemFailure], T] | None = None
+    noun: str = "document"
+    action: str = "redacted"
+
+    def __post_init__(self) -> None:
+        _check_policy(self.on_failure, ("raise", "drop" if self.kept is None else "keep"))
+
+    def streamed(self, failure: ItemFailure) -> T | None:
+        """The item standing for ``failure`` (``keep``), or ``None`` (dropped and
+        logged, or left for the caller to raise at the end)."""
+        if self.on_failure == "raise":
+            return None
+        if self.kept is not None:
+            return self.kept(failure.index, failure)
+        self._log(failure)
+        return None
+
+    def apply(self, converted: Sequence[T | None], failures: Sequence[ItemFailure]) -> list[T]:
+        """The converted items (input order) with every failure handled.
+
+        Raises:
+            BatchTransformError: under ``"raise"`` when anything failed, carrying
+                ``converted``.
+        """
+        if self.on_failure == "raise":
+            if failures:
+                raise BatchTransformError(converted, failures, self.noun)
+            return [item for item in converted if item is not None]
+        if self.kept is None:
+            for failure in failures:
+                self._log(failure)
+            return [item for item in converted if item is not None]
+        kept, failed = self.kept, {f.index: f for f in failures}
         return [
             kept(index, failed[index]) if item is None else item
             for index, item in enumerate(converted)
         ]
+
+    def _log(self, failure: ItemFailure) -> None:
+        logger.warning(
+            "Dropped a %s that could not be %s: %s", self.noun, self.action, failure.describe()
+        )
 
 
 def _check_policy(on_failure: str, allowed: tuple[str, ...]) -> None:
@@ -262,48 +326,6 @@ def check_ids(
     if len(ids) != len(texts):
         raise ValueError(f"got {len(ids)} ids for {len(texts)} texts")
     return list(ids)
-
-
-class RunState(Generic[D, J, P, R]):
-    """Results and failures of a run so far, shared by every way of running."""
-
-    def __init__(
-        self,
-        task: Planned[D, J, P, R],
-        texts: Sequence[D],
-        ids: list[str | None],
-        bar: tqdm[Any],
-    ) -> None:
-        self.task = task
-        self.texts = texts
-        self.ids = ids
-        self.bar = bar
-        self.results: list[R | None] = [None] * len(texts)
-        self.failures: dict[int, ItemFailure] = {}
-
-    def plan(self, index: int) -> Sequence[J] | None:
-        try:
-            return self.task.plan(self.texts[index])
-        except Exception as exc:
-            self.fail(index, exc)
-            return None
-
-    def fail(self, index: int, error: Exception) -> None:
-        if index not in self.failures:
-            self.failures[index] = ItemFailure(index, self.ids[index], error)
-            self.bar.update(1)
-
-    def finish(self, index: int, jobs: Sequence[J], outputs: Sequence[P]) -> None:
-        try:
-            self.results[index] = self.task.finish(self.texts[index], jobs, outputs)
-        except Exception as exc:
-            self.fail(index, exc)
-            return
-        self.bar.update(1)
-
-    def outcome(self) -> DocumentResults[R]:
-        failures = tuple(self.failures[i] for i in sorted(self.failures))
-        return DocumentResults(tuple(self.results), failures)
 
 
 def progress_bar(total: int, progress: bool, desc: str) -> tqdm[Any]:

@@ -3,34 +3,43 @@
 A :class:`ChunkedTask` says how a document is *planned* into jobs (its chunks),
 what *request* each job is (a chat-completions body), how the reply is *resolved*
 into the job's result, and how the job results *finish* into the document's
-result. :func:`process_documents` runs it over many documents either as concurrent
+result. :func:`iter_documents` runs it over many documents either as concurrent
 requests (:mod:`~zerogpu_core.tasks.concurrent`) or, given ``BatchAPIOptions``, as
 one Batch API job (:mod:`~zerogpu_core.tasks.batch_mode`), with the same results,
-metadata and failures. ``docs/contributing.md`` shows how to add a task kind.
+metadata and failures, yielding each document's outcome as it finishes;
+:func:`process_documents` collects them into input order. ``docs/contributing.md``
+shows how to add a task kind.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import Any, Generic, TypedDict, TypeVar
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.tasks.batch_mode import (
     BatchAPIOptions,
-    arun_documents_batch,
-    run_documents_batch,
+    aiter_documents_batch,
+    iter_documents_batch,
 )
-from zerogpu_core.tasks.concurrent import DEFAULT_MAX_CONCURRENCY, arun_documents, run_documents
-from zerogpu_core.tasks.results import DocumentResults
+from zerogpu_core.tasks.concurrent import (
+    DEFAULT_MAX_CONCURRENCY,
+    aiter_concurrent,
+    iter_concurrent,
+)
+from zerogpu_core.tasks.outcomes import DocumentOutcome, acollect, collect
+from zerogpu_core.tasks.results import DocumentResults, check_ids
 from zerogpu_core.types import ChatCompletion
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
     "ChunkedTask",
     "DocumentRunArgs",
+    "aiter_documents",
     "aprocess_documents",
     "arun_one",
+    "iter_documents",
     "process_documents",
     "run_one",
 ]
@@ -136,6 +145,74 @@ async def arun_one(task: ChunkedTask[D, J, P, R], client: AsyncZeroGPUClient, do
     return task.finish(document, jobs, [await job(j) for j in jobs])
 
 
+def iter_documents(
+    task: ChunkedTask[D, J, P, R],
+    client: ZeroGPUClient,
+    documents: Sequence[D],
+    *,
+    ids: Sequence[str | None] | None = None,
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+    progress: bool = False,
+    batch: BatchAPIOptions | None = None,
+    lookahead: int | None = None,
+) -> Iterator[DocumentOutcome[R]]:
+    """Each document's outcome as soon as it is finished, in completion order.
+
+    Concurrent requests keep at most ``lookahead`` documents planned and not yet
+    handed over (default: :func:`~.concurrent.default_lookahead`), so memory stays
+    flat however many documents there are; nothing of a document is kept once its
+    outcome is yielded. With ``batch`` the outcomes come once the job is done.
+    Closing the iterator early sends nothing more (see
+    :mod:`~zerogpu_core.tasks.concurrent` for requests already sent).
+
+    Never raises for a failed document: its outcome carries the failure.
+
+    Raises:
+        ValueError: for bad ids, concurrency or lookahead (at the call).
+        BatchJobError: when a Batch API job itself cannot run.
+    """
+    if batch is None:
+        return iter_concurrent(
+            task,
+            task.job(client),
+            documents,
+            ids=ids,
+            max_concurrency=max_concurrency,
+            progress=progress,
+            desc=task.desc,
+            lookahead=lookahead,
+        )
+    check_ids(documents, ids, max_concurrency)
+    return iter_documents_batch(task, client, documents, ids=ids, options=batch, progress=progress)
+
+
+def aiter_documents(
+    task: ChunkedTask[D, J, P, R],
+    client: AsyncZeroGPUClient,
+    documents: Sequence[D],
+    *,
+    ids: Sequence[str | None] | None = None,
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+    progress: bool = False,
+    batch: BatchAPIOptions | None = None,
+    lookahead: int | None = None,
+) -> AsyncIterator[DocumentOutcome[R]]:
+    """Async :func:`iter_documents`; closing it early cancels the requests in flight."""
+    if batch is None:
+        return aiter_concurrent(
+            task,
+            task.ajob(client),
+            documents,
+            ids=ids,
+            max_concurrency=max_concurrency,
+            progress=progress,
+            desc=task.desc,
+            lookahead=lookahead,
+        )
+    check_ids(documents, ids, max_concurrency)
+    return aiter_documents_batch(task, client, documents, ids=ids, options=batch, progress=progress)
+
+
 def process_documents(
     task: ChunkedTask[D, J, P, R],
     client: ZeroGPUClient,
@@ -149,25 +226,23 @@ def process_documents(
     """Run ``task`` over ``documents``: concurrent requests, or one Batch API job
     when ``batch`` is given (``max_concurrency`` then does not apply).
 
-    Never raises for a failed document; see :class:`DocumentResults`.
+    Every outcome of :func:`iter_documents`, in input order. Never raises for a
+    failed document; see :class:`DocumentResults`.
 
     Raises:
         TransformInterrupted: on Ctrl-C (concurrent mode); carries what finished.
         BatchJobError: when a Batch API job itself cannot run.
     """
-    if batch is not None:
-        return run_documents_batch(
-            task, client, documents, ids=ids, options=batch, progress=progress
-        )
-    return run_documents(
+    outcomes = iter_documents(
         task,
-        task.job(client),
+        client,
         documents,
         ids=ids,
         max_concurrency=max_concurrency,
         progress=progress,
-        desc=task.desc,
+        batch=batch,
     )
+    return collect(outcomes, len(documents))
 
 
 async def aprocess_documents(
@@ -181,16 +256,13 @@ async def aprocess_documents(
     batch: BatchAPIOptions | None = None,
 ) -> DocumentResults[R]:
     """Async :func:`process_documents`."""
-    if batch is not None:
-        return await arun_documents_batch(
-            task, client, documents, ids=ids, options=batch, progress=progress
-        )
-    return await arun_documents(
+    outcomes = aiter_documents(
         task,
-        task.ajob(client),
+        client,
         documents,
         ids=ids,
         max_concurrency=max_concurrency,
         progress=progress,
-        desc=task.desc,
+        batch=batch,
     )
+    return await acollect(outcomes, len(documents))

@@ -3,6 +3,7 @@ synchronous path against the emulator (outputs are emulated)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +22,7 @@ from zerogpu_core.batch import BatchItemError, BatchJobError, BatchResult, Batch
 from zerogpu_core.emulator import Emulator, Fault
 from zerogpu_core.tasks import (
     BatchAPIOptions,
+    IABClassificationTask,
     IABOptions,
     PIIChunkTooLongError,
     PIIOptions,
@@ -30,8 +32,10 @@ from zerogpu_core.tasks import (
     classify_iab_documents,
     redact_pii_documents,
 )
+from zerogpu_core.tasks.batch_lines import LineAssembly, Ready
 from zerogpu_core.tasks.batch_mode import assemble_batch, line_id, plan_batch
-from zerogpu_core.tasks.runner import ChunkedTask
+from zerogpu_core.tasks.outcomes import collect
+from zerogpu_core.tasks.runner import ChunkedTask, iter_documents
 from zerogpu_core.types import ChatCompletion
 
 POLL = BatchAPIOptions(poll_interval=0.02)
@@ -91,9 +95,11 @@ def _results(outcomes: dict[str, ChatCompletion | BatchItemError]) -> BatchResul
 def test_plan_builds_one_line_per_chunk_with_document_and_chunk_in_the_id() -> None:
     plan = plan_batch(WORDS, ["a b", "", "unplannable", "c"], ["x", "y", "z", None])
     assert plan.custom_ids == ["doc-0-chunk-0", "doc-0-chunk-1", "doc-3-chunk-0"]
-    assert [b["messages"][0]["content"] for b in plan.bodies] == ["a", "b", "c"]
+    lines = [json.loads(line) for line in plan.bodies]
+    assert [line["body"]["messages"][0]["content"] for line in lines] == ["a", "b", "c"]
+    assert [line["custom_id"] for line in lines] == plan.custom_ids
     assert line_id(12, 3) == "doc-12-chunk-3"
-    outcome = plan.run.outcome()
+    outcome = collect(iter(plan.early), 4)
     assert outcome.results == (None, "", None, None)  # blank finished, the rest pending
     assert [(f.index, f.id, str(f.error)) for f in outcome.failures] == [(2, "z", "no plan")]
 
@@ -261,3 +267,47 @@ def test_a_state_file_of_other_documents_is_refused(emu: Emulator, tmp_path: Pat
     classify_iab_documents(_client(emu), TEXTS[:1], batch=options)
     with pytest.raises(BatchJobError, match="do not match the job's custom ids"):
         classify_iab_documents(_client(emu), TEXTS[:2], batch=options)
+
+
+def test_result_files_are_read_line_by_line_and_documents_finish_as_they_go(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batch mode in flat memory: no result file is downloaded whole, and a document
+    is handed over while later lines are still unread."""
+    read: list[str] = []
+    original = ZeroGPUClient.iter_file_lines
+
+    def counting(self: ZeroGPUClient, file_id: str) -> Iterator[str]:
+        for line in original(self, file_id):
+            read.append(line)
+            yield line
+
+    def whole(self: ZeroGPUClient, file_id: str) -> bytes:
+        raise AssertionError("a result file was downloaded whole")
+
+    monkeypatch.setattr(ZeroGPUClient, "iter_file_lines", counting)
+    monkeypatch.setattr(ZeroGPUClient, "file_content", whole)
+    texts = [f"Phone review number {i} with a camera." for i in range(30)]
+    task = IABClassificationTask(IABOptions())
+    outcomes = iter_documents(task, _client(emu), texts, batch=POLL)
+    first = next(outcomes)
+    assert first.result is not None
+    assert len(read) < len(texts)
+    rest = list(outcomes)
+    assert sorted(o.index for o in [first, *rest]) == list(range(30))
+    assert len(read) == 30
+
+
+def test_a_completion_wins_over_an_error_line_for_the_same_request() -> None:
+    plan = plan_batch(WORDS, ["a b", "c"], ["x", "y"])
+    lines = LineAssembly(plan, WORDS)
+    failed = BatchItemError("server_error", "retried", custom_id="doc-0-chunk-0")
+    assert lines.add("doc-0-chunk-0", failed) is None  # held: a completion may follow
+    assert lines.add("doc-0-chunk-0", _completion("A")) is None
+    done = lines.add("doc-0-chunk-1", _completion("B"))
+    assert isinstance(done, Ready)
+    assert (done.index, done.parts) == (0, ["A", "B"])
+    assert lines.add("doc-9-chunk-0", _completion("?")) is None  # not ours: ignored
+    left = list(lines.remaining(lambda custom_id: BatchItemError("missing_result", custom_id)))
+    assert [getattr(o, "index", None) for o in left] == [1]
+    assert not plan.jobs
