@@ -11,7 +11,12 @@ from langchain_core.documents import Document
 from langchain_zerogpu import (
     ZeroGPUEntityExtractor,
     ZeroGPUIABClassifier,
+    ZeroGPUJSONExtractor,
+    ZeroGPUModerationTagger,
     ZeroGPUPIIRedactor,
+    ZeroGPUSchemaClassifier,
+    ZeroGPUSignalExtractor,
+    ZeroGPUSummarizer,
     ZeroGPUZeroShotClassifier,
 )
 from zerogpu_core.emulator import Emulator, Fault
@@ -43,8 +48,29 @@ def _docs(count: int) -> list[Document]:
         lambda kw: ZeroGPUPIIRedactor(max_concurrency=4, **kw),
         lambda kw: ZeroGPUEntityExtractor(labels=["person"], max_concurrency=4, **kw),
         lambda kw: ZeroGPUZeroShotClassifier(labels=["phones", "food"], max_concurrency=4, **kw),
+        lambda kw: ZeroGPUJSONExtractor(
+            extraction_schema={"contact": ["email::str::Email address"]}, **kw
+        ),
+        lambda kw: ZeroGPUSchemaClassifier(
+            classification_schema={"topic": ["phones", "food"]}, **kw
+        ),
+        lambda kw: ZeroGPUSummarizer(**kw),
+        lambda kw: ZeroGPUSignalExtractor(**kw),
+        lambda kw: ZeroGPUModerationTagger(**kw),
+        lambda kw: ZeroGPUModerationTagger(model="llama-guard-4-12b", **kw),
     ],
-    ids=["iab", "pii", "entities", "zero-shot"],
+    ids=[
+        "iab",
+        "pii",
+        "entities",
+        "zero-shot",
+        "json",
+        "schema",
+        "summary",
+        "signals",
+        "moderation",
+        "llama-guard",
+    ],
 )
 async def test_lazy_yields_what_the_list_form_returns(emulator: Emulator, make: object) -> None:
     transformer = make(_kw(emulator))  # type: ignore[operator]
