@@ -7,6 +7,7 @@ probe: it transforms ``N`` documents and prints its resident-set peak as JSON.
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import statistics
@@ -39,7 +40,7 @@ def import_times(
             # -I: no user site or PYTHONPATH; cwd / is outside the repository so the
             # official venv cannot pick up our same-named package.
             out = subprocess.run(
-                [python, "-I", "-c", _IMPORT.format(statement=statement)],
+                [os.path.abspath(python), "-I", "-c", _IMPORT.format(statement=statement)],
                 check=True,
                 capture_output=True,
                 text=True,
