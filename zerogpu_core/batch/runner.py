@@ -98,7 +98,7 @@ class _RunnerBase(Generic[C]):
     def _submit_steps(
         self, requests: Sequence[BatchInput | bytes] | None, custom_ids: Sequence[str] | None
     ) -> job.Steps:
-        encoded: list[bytes] | None = None
+        encoded: Sequence[bytes] | None = None
         if self._state is None:
             if requests is None:
                 raise BatchJobError("submit() needs the requests of a new job")
