@@ -177,7 +177,8 @@ class BatchRunner(_RunnerBase[ZeroGPUClient]):
         """Validate, split, upload and create the batches (only unsubmitted parts).
 
         ``requests`` are bodies or :class:`BatchLine` objects, or lines encoded
-        already (``BatchLine.encode()``) given with their ``custom_ids``.
+        already (``BatchLine.encode()``) given with their ``custom_ids``, as a list
+        or as :class:`SpooledLines` (kept on disk; each part is uploaded from a file).
         """
         result: BatchJobState = self._drive(self._submit_steps(requests, custom_ids))
         return result
