@@ -283,3 +283,16 @@ def test_request_id_survives_copies_and_pickles_but_is_never_dumped() -> None:
     assert "req-7" not in chunk.model_dump_json()
     assert "req-7" not in repr(chunk)
     assert chunk.choices[0].request_id is None  # parts of a response carry none
+
+
+def test_answer_strings_are_not_kept_in_pydantics_string_cache() -> None:
+    # The process-wide cache would keep short answers (a found name) alive after the
+    # run, and make a bulk run's memory grow until the cache is full.
+    raw = (
+        '{"id": "c", "choices": [{"index": 0, "message": '
+        '{"role": "assistant", "content": "Jane Doe"}}]}'
+    )
+    first = ChatCompletion.model_validate_json(raw).message.content
+    second = ChatCompletion.model_validate_json(raw).message.content
+    assert first == second == "Jane Doe"
+    assert first is not second

@@ -42,6 +42,7 @@ from zerogpu_core.batch.results import (
     split_legacy_prefix,
 )
 from zerogpu_core.batch.runner import AsyncBatchRunner, BatchRunner
+from zerogpu_core.batch.spool import SpooledLines
 from zerogpu_core.batch.state import BatchJobState, BatchPartState, load_state, save_state
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "BatchTimeoutError",
     "BatchValidationError",
     "LineIssue",
+    "SpooledLines",
     "encode_file",
     "load_state",
     "make_batch_line",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Generator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
 from zerogpu_core.types import Batch, BatchList, FileDeleted, FileList, FileObject
 
@@ -51,9 +51,9 @@ class ClientCall(ABC, Generic[T]):
 
 @dataclass(frozen=True)
 class UploadFile(ClientCall[FileObject]):
-    """``POST /v1/files`` with ``purpose=batch``."""
+    """``POST /v1/files`` with ``purpose=batch``; ``content`` is JSONL bytes or a file to stream."""
 
-    content: bytes
+    content: bytes | IO[bytes]
     filename: str
 
     def run(self, client: ZeroGPUClient) -> FileObject:

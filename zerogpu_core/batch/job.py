@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import IO, Any, cast
 
 from zerogpu_core._exceptions import APIConnectionError, APIStatusError, ConflictError
 from zerogpu_core.batch.effects import (
@@ -54,6 +54,7 @@ from zerogpu_core.batch.results import (
     merge_outcomes,
     parse_result_file,
 )
+from zerogpu_core.batch.spool import SpooledLines
 from zerogpu_core.batch.state import PENDING, UPLOADED, BatchJobState, BatchPartState
 from zerogpu_core.types import TERMINAL_BATCH_STATUSES, Batch, BatchError, BatchList
 
@@ -104,16 +105,21 @@ class JobOptions:
 
 def encode_requests(
     requests: Sequence[BatchInput | bytes], custom_ids: Sequence[str] | None, options: JobOptions
-) -> tuple[list[str], list[bytes]]:
+) -> tuple[list[str], Sequence[bytes]]:
     """Custom ids and encoded lines of ``requests``, validated unless switched off.
 
     Raises:
         BatchValidationError: when a line breaks a server rule (line ``N`` = input ``N-1``).
         ValueError: when a body is not a chat-completions body.
     """
-    if requests and custom_ids is not None and all(isinstance(r, bytes) for r in requests):
-        # Lines encoded already (BatchLine.encode(), as the task runner sends them):
-        # no second copy of every body is built.
+    encoded: Sequence[bytes]
+    if isinstance(requests, SpooledLines) and custom_ids is not None:
+        # Lines spooled to a temporary file as they were planned: they stay on disk.
+        ids, encoded = list(custom_ids), requests
+        if len(ids) != len(encoded):
+            raise ValueError(f"Got {len(ids)} custom_ids for {len(encoded)} requests")
+    elif requests and custom_ids is not None and all(isinstance(r, bytes) for r in requests):
+        # Lines encoded already (BatchLine.encode()): no second copy of every body is built.
         ids, encoded = list(custom_ids), cast("list[bytes]", list(requests))
         if len(ids) != len(encoded):
             raise ValueError(f"Got {len(ids)} custom_ids for {len(encoded)} requests")
@@ -129,7 +135,7 @@ def encode_requests(
 
 def build_job(
     requests: Sequence[BatchInput | bytes], custom_ids: Sequence[str] | None, options: JobOptions
-) -> tuple[BatchJobState, list[bytes]]:
+) -> tuple[BatchJobState, Sequence[bytes]]:
     """A new job's state (split into parts) and its encoded lines."""
     ids, encoded = encode_requests(requests, custom_ids, options)
     ranges = split_lines(
@@ -148,9 +154,8 @@ def build_job(
 
 
 def _part(number: int, start: int, stop: int, encoded: Sequence[bytes]) -> BatchPartState:
-    content = _content(encoded, start, stop)  # once: a part's file may be 100 MB
-    digest = hashlib.sha256(content).hexdigest()
-    return BatchPartState(number=number, start=start, stop=stop, sha256=digest, bytes=len(content))
+    digest, size = _digest(encoded, start, stop)
+    return BatchPartState(number=number, start=start, stop=stop, sha256=digest, bytes=size)
 
 
 def check_same_requests(state: BatchJobState, ids: Sequence[str], encoded: Sequence[bytes]) -> None:
@@ -162,12 +167,28 @@ def check_same_requests(state: BatchJobState, ids: Sequence[str], encoded: Seque
     if list(ids) != state.custom_ids:
         raise BatchJobError("The requests given do not match the job's custom ids")
     for part in state.parts:
-        digest = hashlib.sha256(_content(encoded, part.start, part.stop)).hexdigest()
+        digest, _ = _digest(encoded, part.start, part.stop)
         if digest != part.sha256:
             raise BatchJobError(f"The requests of part {part.number} differ from the job's")
 
 
-def _content(encoded: Sequence[bytes], start: int, stop: int) -> bytes:
+def _digest(encoded: Sequence[bytes], start: int, stop: int) -> tuple[str, int]:
+    """SHA-256 and size of a part's file, hashed line by line (a part may be 100 MB)."""
+    if isinstance(encoded, SpooledLines):
+        return encoded.digest(start, stop)
+    sha, size = hashlib.sha256(), 0
+    for index in range(start, stop):
+        line = encoded[index]
+        sha.update(line)
+        sha.update(b"\n")
+        size += len(line) + 1
+    return sha.hexdigest(), size
+
+
+def _upload_content(encoded: Sequence[bytes], start: int, stop: int) -> bytes | IO[bytes]:
+    """A part's file: streamed from a private temporary copy when the lines are spooled."""
+    if isinstance(encoded, SpooledLines):
+        return encoded.part_file(start, stop)
     return encode_file(encoded[start:stop])
 
 
@@ -272,9 +293,13 @@ def submit_steps(
                 )
             if recover:
                 yield from _delete_orphans(state, part)
-            content = _content(encoded, part.start, part.stop)
+            content = _upload_content(encoded, part.start, part.stop)
             name = part_filename(state, part)
-            uploaded = yield from call(UploadFile(content=content, filename=name))
+            try:
+                uploaded = yield from call(UploadFile(content=content, filename=name))
+            finally:
+                if not isinstance(content, bytes):
+                    content.close()  # deletes the part's temporary file, also on failure
             part.input_file_id, part.status = uploaded.id, UPLOADED
             save(state)
         yield from _create(state, part, save, options, look_first=look_first)

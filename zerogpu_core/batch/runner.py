@@ -98,7 +98,7 @@ class _RunnerBase(Generic[C]):
     def _submit_steps(
         self, requests: Sequence[BatchInput | bytes] | None, custom_ids: Sequence[str] | None
     ) -> job.Steps:
-        encoded: list[bytes] | None = None
+        encoded: Sequence[bytes] | None = None
         if self._state is None:
             if requests is None:
                 raise BatchJobError("submit() needs the requests of a new job")
@@ -177,7 +177,8 @@ class BatchRunner(_RunnerBase[ZeroGPUClient]):
         """Validate, split, upload and create the batches (only unsubmitted parts).
 
         ``requests`` are bodies or :class:`BatchLine` objects, or lines encoded
-        already (``BatchLine.encode()``) given with their ``custom_ids``.
+        already (``BatchLine.encode()``) given with their ``custom_ids``, as a list
+        or as :class:`SpooledLines` (kept on disk; each part is uploaded from a file).
         """
         result: BatchJobState = self._drive(self._submit_steps(requests, custom_ids))
         return result

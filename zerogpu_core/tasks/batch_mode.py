@@ -33,6 +33,7 @@ from zerogpu_core.batch import (
 )
 from zerogpu_core.batch.job import LOOKUP_GRACE
 from zerogpu_core.batch.jsonl import make_batch_line
+from zerogpu_core.batch.spool import SpooledLines
 from zerogpu_core.batch.state import BatchJobState
 from zerogpu_core.tasks.batch_lines import LineAssembly, Ready, Resend, line_id, missing_in
 from zerogpu_core.tasks.outcomes import DocumentOutcome, DocumentSteps, acollect, collect
@@ -133,8 +134,9 @@ class BatchPlan(Generic[D, J, P, R]):
         jobs: the jobs of every document that has lines (a finished one is removed).
         first_line: the line number of each such document's first chunk.
         custom_ids: one per line, in line order.
-        bodies: the lines, encoded (``BatchLine.encode()``) as they are planned, so
-            no body is held as a dict; emptied once submitted.
+        bodies: the lines, encoded (``BatchLine.encode()``) and written to a private
+            temporary file as they are planned, so memory does not grow with the job;
+            the file is deleted once the job is submitted.
     """
 
     steps: DocumentSteps[D, J, P, R]
@@ -142,7 +144,7 @@ class BatchPlan(Generic[D, J, P, R]):
     jobs: dict[int, Sequence[J]] = field(default_factory=dict)
     first_line: dict[int, int] = field(default_factory=dict)
     custom_ids: list[str] = field(default_factory=list)
-    bodies: list[bytes] = field(default_factory=list)
+    bodies: SpooledLines = field(default_factory=SpooledLines)
 
 
 def plan_batch(
@@ -151,7 +153,10 @@ def plan_batch(
     ids: Sequence[str | None] | None = None,
     bar: tqdm[Any] | None = None,
 ) -> BatchPlan[D, J, P, R]:
-    """Plan every document and build one line per job (pure: no I/O).
+    """Plan every document and build one line per job (no requests).
+
+    The lines go to a private temporary file (:class:`SpooledLines`); close
+    ``plan.bodies`` when done with them.
 
     A document whose planning fails is recorded as a failure, one without jobs
     (blank) is finished at once, as in the concurrent runner.
@@ -297,11 +302,12 @@ def iter_documents_batch(
         ZeroGPUError: API errors of the job's own calls, after the client's retries.
     """
     plan = plan_batch(task, texts, ids)
-    yield from _early(plan)
-    if not plan.bodies:
-        return
-    runner = (options or BatchAPIOptions()).runner(client, show_progress=progress)
-    runner.submit(_hand_over(plan), custom_ids=plan.custom_ids)
+    with plan.bodies:  # deletes the spooled lines once submitted (or abandoned)
+        yield from _early(plan)
+        if not plan.bodies:
+            return
+        runner = (options or BatchAPIOptions()).runner(client, show_progress=progress)
+        runner.submit(plan.bodies, custom_ids=plan.custom_ids)
     state = runner.wait()
     resend = task.job(client)
     lines = LineAssembly(plan, task)
@@ -325,12 +331,13 @@ async def aiter_documents_batch(
 ) -> AsyncIterator[DocumentOutcome[R]]:
     """Async :func:`iter_documents_batch`."""
     plan = plan_batch(task, texts, ids)
-    for early in _early(plan):
-        yield early
-    if not plan.bodies:
-        return
-    runner = (options or BatchAPIOptions()).async_runner(client, show_progress=progress)
-    await runner.submit(_hand_over(plan), custom_ids=plan.custom_ids)
+    with plan.bodies:  # deletes the spooled lines once submitted (or abandoned)
+        for early in _early(plan):
+            yield early
+        if not plan.bodies:
+            return
+        runner = (options or BatchAPIOptions()).async_runner(client, show_progress=progress)
+        await runner.submit(plan.bodies, custom_ids=plan.custom_ids)
     state = await runner.wait()
     resend = task.ajob(client)
     lines = LineAssembly(plan, task)
@@ -358,12 +365,6 @@ def _early(plan: BatchPlan[D, J, P, R]) -> list[DocumentOutcome[R]]:
     """The outcomes known before any request (handed over first), which the plan forgets."""
     early, plan.early = plan.early, []
     return early
-
-
-def _hand_over(plan: BatchPlan[D, J, P, R]) -> list[bytes]:
-    """The bodies, which the plan forgets: once encoded for upload they are garbage."""
-    bodies, plan.bodies = plan.bodies, []
-    return bodies
 
 
 def run_documents_batch(

@@ -17,8 +17,13 @@ class WireModel(BaseModel):
     server never breaks parsing, and ``model_dump`` returns them unchanged.
     """
 
-    # Responses can hold the very PII a request asked about: errors never quote them.
-    model_config = ConfigDict(extra="allow", populate_by_name=True, hide_input_in_errors=True)
+    # Responses can hold the very PII a request asked about: errors never quote them,
+    # and pydantic's process-wide string cache keeps only keys, not values (which
+    # would keep short answer strings, such as found names, alive after the run and
+    # make a bulk run's memory grow with its size until the cache is full).
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, hide_input_in_errors=True, cache_strings="keys"
+    )
 
     @property
     def request_id(self) -> str | None:
