@@ -48,6 +48,9 @@ __all__ = [
 ]
 
 _DONE = "[DONE]"
+# The validator itself, without ``model_validate_json``'s Python wrapper (a sixth of
+# the validation's cost, paid on every streamed token). Same checks, same model.
+_validate_chunk = ChatCompletionChunk.__pydantic_validator__.validate_json
 
 
 def completion_to_chunk(completion: ChatCompletion) -> ChatCompletionChunk:
@@ -140,7 +143,7 @@ class _Decoder:
             return None
         try:
             # One pass from text to model: pydantic parses the JSON itself.
-            chunk = ChatCompletionChunk.model_validate_json(text)
+            chunk: ChatCompletionChunk = _validate_chunk(text)
         except ValidationError as exc:
             raise self._invalid(text, exc) from None
         if (
