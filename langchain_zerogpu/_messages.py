@@ -286,7 +286,8 @@ class ChunkBuilder:
         self._id = self._id or chunk.id
         self._served_model = self._served_model or chunk.model
         self._fingerprint = self._fingerprint or chunk.system_fingerprint
-        self._request_id = self._request_id or chunk.request_id
+        if self._request_id is None:  # the property lookup is not free, per token
+            self._request_id = chunk.request_id
         if chunk.usage is not None:
             self._usage = chunk.usage
         choices = chunk.choices
