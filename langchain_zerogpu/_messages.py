@@ -286,17 +286,20 @@ class ChunkBuilder:
         self._id = self._id or chunk.id
         self._served_model = self._served_model or chunk.model
         self._fingerprint = self._fingerprint or chunk.system_fingerprint
-        self._request_id = self._request_id or chunk.request_id
+        if self._request_id is None:  # the property lookup is not free, per token
+            self._request_id = chunk.request_id
         if chunk.usage is not None:
             self._usage = chunk.usage
-        if not chunk.choices:
+        choices = chunk.choices
+        if not choices:
             return None
-        if len(chunk.choices) > 1 or chunk.choices[0].index != 0:
+        choice = choices[0]
+        if len(choices) > 1 or choice.index != 0:
             raise ValueError("Streaming supports a single choice; call invoke() for n > 1.")
-        choice = chunk.choices[0]
         self._finish_reason = choice.finish_reason or self._finish_reason
-        answer, reasoning = self._splitter.feed(choice.delta)
-        if choice.delta.tool_calls:
+        delta = choice.delta
+        answer, reasoning = self._splitter.feed(delta)
+        if delta.tool_calls:
             calls = [
                 tool_call_chunk(
                     name=d.function.name if d.function else None,
@@ -304,12 +307,22 @@ class ChunkBuilder:
                     id=d.id,
                     index=d.index,
                 )
-                for d in choice.delta.tool_calls
+                for d in delta.tool_calls
             ]
             return self._chunk(answer, reasoning, tool_call_chunks=calls)
-        if not (answer or reasoning):
+        if reasoning:
+            return self._chunk(answer, reasoning)
+        if not answer:
             return None
-        return self._chunk(answer, reasoning)
+        # Plain answer text, nearly every chunk: built here without _chunk's keyword
+        # handling, which costs as much as the rest of this method.
+        if self._id:
+            message = AIMessageChunk(
+                content=answer, response_metadata={"model_provider": PROVIDER}, id=self._id
+            )
+        else:
+            message = AIMessageChunk(content=answer, response_metadata={"model_provider": PROVIDER})
+        return ChatGenerationChunk(message=message)
 
     def finish(self) -> ChatGenerationChunk:
         """The closing chunk: held-back text, usage and response metadata."""

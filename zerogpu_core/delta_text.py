@@ -35,6 +35,8 @@ class DeltaTextSplitter:
         """The answer and reasoning text this delta adds (either may be empty)."""
         explicit = (delta.reasoning or "") + (delta.reasoning_content or "")
         answer, inline = self._tags.feed(delta.content) if delta.content else ("", "")
+        if self._answer_started and not inline:
+            return answer, explicit  # mid-answer plain text: nothing left to strip
         return self._answer(answer, inline), explicit + inline
 
     def flush(self) -> tuple[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -228,3 +229,51 @@ async def test_async_json_fallback() -> None:
     chunks = [c async for c in client.stream_chat_completion(model="m", messages=MESSAGES)]
     assert len(chunks) == 1
     assert chunks[0].choices[0].delta.content == "hi"
+
+
+class _Body(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """An SSE body sent in parts that records whether it was read to its end."""
+
+    def __init__(self, *parts: bytes) -> None:
+        self.parts = parts
+        self.finished = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.parts
+        self.finished = True
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for part in self.parts:
+            yield part
+        self.finished = True
+
+
+def _body_after_done() -> _Body:
+    # Whatever follows [DONE] (here an event a sloppy server might add) is not the answer.
+    events = (chunk({"content": "a"}, "stop"), "[DONE]", chunk({"content": "late"}))
+    return _Body(*(f"data: {event}\n\n".encode() for event in events))
+
+
+def _sse(body: _Body) -> httpx.Response:
+    return httpx.Response(200, stream=body, headers={"content-type": "text/event-stream"})
+
+
+def test_stream_reads_the_body_to_its_end_after_done() -> None:
+    """httpx pools a connection only once its body was read; stopping at [DONE] closed it."""
+    body = _body_after_done()
+    chunks = collect(client_for(Script(_sse(body))))
+    assert [c.choices[0].delta.content for c in chunks] == ["a"]
+    assert body.finished
+
+
+async def test_async_stream_reads_the_body_to_its_end_after_done() -> None:
+    body = _body_after_done()
+    client = AsyncZeroGPUClient(
+        api_key="k",
+        base_url="https://example.test/v1",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(Script(_sse(body)))),
+    )
+    chunks = [c async for c in client.stream_chat_completion(model="m", messages=MESSAGES)]
+    assert [c.choices[0].delta.content for c in chunks] == ["a"]
+    assert body.finished
+    await client.aclose()
