@@ -191,12 +191,12 @@ def embedding_section(
     sequential = stats["ZeroGPUEmbeddings, max_concurrency=1"].wall
     for name, s in sorted(stats.items(), key=lambda item: item[1].wall):
         table.rows.append([name, f"{1 / s.wall:.0f}", f"{sequential / s.wall:.2f}"])
-    lc = stats["ZeroGPUEmbeddings.embed_documents"].wall
-    li = [
-        stats[n].wall
-        for n in (
-            "ZeroGPUEmbedding.get_text_embedding_batch",
-            "ZeroGPUEmbedding.aget_text_embedding_batch",
+    # Like for like: each LlamaIndex call against the LangChain call of the same mode.
+    pairs = [
+        (stats[li].wall, stats[lc].wall)
+        for li, lc in (
+            ("ZeroGPUEmbedding.get_text_embedding_batch", "ZeroGPUEmbeddings.embed_documents"),
+            ("ZeroGPUEmbedding.aget_text_embedding_batch", "ZeroGPUEmbeddings.aembed_documents"),
         )
     ]
     slowest = max(
@@ -207,8 +207,8 @@ def embedding_section(
     targets = [
         report.Target(
             "LlamaIndex `ZeroGPUEmbedding` texts/s >= LangChain `ZeroGPUEmbeddings` (sync, async)",
-            " / ".join(f"{lc / w:.2f}x" for w in li),
-            max(li) <= lc * 1.05,  # same core code path: equal within noise
+            " / ".join(f"{lc / li:.2f}x" for li, lc in pairs),
+            all(li <= lc * 1.05 for li, lc in pairs),  # same core code path: equal within noise
         ),
         report.Target(
             "Every embedding path >= 2x the texts/s of one request at a time (20 ms latency)",
