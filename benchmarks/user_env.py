@@ -56,11 +56,14 @@ def _venv(folder: Path, extra: str, dist: Path) -> str:
         uv, "export", "--frozen", "--quiet", "--format", "pylock.toml", "--no-dev",
         "--no-emit-workspace", "--extra", extra, "-o", str(lock),
     )  # fmt: skip
-    _run(uv, "pip", "install", "--quiet", "--offline", "-r", str(lock), "--python", python)
+    # pip compiles bytecode on install (uv does not by default): without it the first
+    # interpreter of a round would compile what the others then reuse.
+    install = (uv, "pip", "install", "--quiet", "--offline", "--compile-bytecode")
+    _run(*install, "-r", str(lock), "--python", python)
     ours = [str(w) for d in EXTRAS[extra] for w in dist.glob(f"{d}-*.whl")]
     if len(ours) != len(EXTRAS[extra]):
         raise RuntimeError(f"missing wheels for {extra}: {ours}")
-    _run(uv, "pip", "install", "--quiet", "--offline", "--no-deps", *ours, "--python", python)
+    _run(*install, "--no-deps", *ours, "--python", python)
     _run(uv, "pip", "check", "--python", python)
     return python
 
