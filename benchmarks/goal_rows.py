@@ -9,9 +9,8 @@ the client-CPU ratio, which a loaded machine disturbs less than wall time.
 from __future__ import annotations
 
 import argparse
-import sys
 
-from benchmarks import footprint, goals
+from benchmarks import goals
 from benchmarks.contenders import (
     BEST_CHAT,
     BEST_LLAMA,
@@ -53,10 +52,7 @@ def run(sections: list[str], rounds: int) -> None:
             for target in goals.stream_goals(interleave(chosen, rounds=rounds, n=10)):
                 print(f"{target.text}: {target.measured}, met={target.met}")
         if "import" in sections:
-            labels: dict[str, tuple[str, str]] = {}
-            for ours, floor in goals.IMPORT_FLOORS.items():
-                labels[ours], labels[floor] = (sys.executable, ours), (sys.executable, floor)
-            times = footprint.import_times(labels, rounds=max(4, rounds // 2))
+            times = goals.import_goal_times(max(4, rounds // 2))
             for target in goals.import_goals(times):
                 print(f"{target.text}: {target.measured}, met={target.met}")
     finally:

@@ -36,7 +36,6 @@ from langchain_zerogpu._profile import catalog_profile, warn_without_tool_callin
 from zerogpu_core import catalog
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core._inputs import check_messages, check_stop
-from zerogpu_core.structured_output import json_schema_response_format
 from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param, tool_names
 
 if TYPE_CHECKING:
@@ -469,5 +468,8 @@ def _response_format(
 ) -> dict[str, Any]:
     if method == "json_mode":
         return {"type": "json_object"}
+    # Loaded when structured output is first asked for: plain chat never uses it.
+    from zerogpu_core.structured_output import json_schema_response_format
+
     function = convert_to_openai_function(schema, strict=strict)
     return json_schema_response_format(function["parameters"], name=function["name"], strict=strict)

@@ -18,7 +18,6 @@ from llama_index.core.base.llms.types import (
 )
 from llama_index.core.llms.llm import ToolSelection
 
-from zerogpu_core import StreamAccumulator
 from zerogpu_core.delta_text import DeltaTextSplitter
 from zerogpu_core.types import ChatCompletion, ChatCompletionChunk, FunctionCall, ToolCall, Usage
 
@@ -197,6 +196,9 @@ class StreamState:
     """
 
     def __init__(self) -> None:
+        # Loaded on the first stream: the SSE decoder costs import time chat never uses.
+        from zerogpu_core.streaming import StreamAccumulator
+
         self._accumulator = StreamAccumulator()
         self._splitter = DeltaTextSplitter()
         self._answer = ""

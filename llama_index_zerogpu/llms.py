@@ -40,7 +40,6 @@ from llama_index_zerogpu._messages import (
 from zerogpu_core import catalog
 from zerogpu_core._arguments import ArgumentPolicy
 from zerogpu_core.client_cache import ZeroGPUConnection
-from zerogpu_core.structured_output import json_schema_response_format
 from zerogpu_core.tool_calling import ToolChoiceInput, tool_choice_param, tool_names
 
 if TYPE_CHECKING:
@@ -312,6 +311,9 @@ class ZeroGPU(ArgumentPolicy, ZeroGPUConnection, FunctionCallingLLM):
             mode == PydanticProgramMode.DEFAULT and not self._function_calling()
         )
         if text_program and self.structured_output_method == "json_schema":
+            # Loaded when structured output is first asked for: plain chat never uses it.
+            from zerogpu_core.structured_output import json_schema_response_format
+
             schema = output_cls.model_json_schema()
             kwargs.setdefault("response_format", json_schema_response_format(schema))
         return kwargs

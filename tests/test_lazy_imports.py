@@ -52,6 +52,24 @@ def test_chat_model_import_builds_only_what_chat_uses() -> None:
     assert _loaded("from langchain_zerogpu import ChatZeroGPU", unwanted) == ""
 
 
+@pytest.mark.parametrize(
+    "statement",
+    ["from langchain_zerogpu import ChatZeroGPU", "from llama_index_zerogpu import ZeroGPU"],
+)
+def test_chat_import_defers_streaming_structured_output_and_404_hints(statement: str) -> None:
+    # Each costs import time a plain invoke never uses (issue 16, measured with
+    # ``python -X importtime`` in a venv holding only what the install line brings):
+    # the SSE decoder, the JSON-schema response format and the 404 classifier load
+    # when a stream, structured output or a 404 first needs them.
+    unwanted = [
+        "zerogpu_core.streaming",
+        "httpx_sse",
+        "zerogpu_core.structured_output",
+        "zerogpu_core._not_found",
+    ]
+    assert _loaded(statement, unwanted) == ""
+
+
 def test_core_names_load_on_first_use() -> None:
     code = (
         "import sys, zerogpu_core\n"

@@ -11,7 +11,6 @@ import httpx
 from zerogpu_core import _routes as routes
 from zerogpu_core._base_client import AsyncTransport, ClientSettings, SyncTransport
 from zerogpu_core._settings import ConnectionArgs, check_connection_args
-from zerogpu_core.streaming import aiter_chat_chunks, iter_chat_chunks
 from zerogpu_core.types.chat import ChatCompletion, ChatCompletionChunk
 from zerogpu_core.types.requests import ChatCompletionRequest, ResponseRequest
 
@@ -98,6 +97,9 @@ class ZeroGPUClient(SyncTransport):
         self, request: ChatInput = None, /, **fields: Any
     ) -> Iterator[ChatCompletionChunk]:
         """Streamed chat completion; see :mod:`zerogpu_core.streaming` for guarantees."""
+        # Loaded on the first stream: the SSE decoder costs import time chat never uses.
+        from zerogpu_core.streaming import iter_chat_chunks
+
         spec = routes.chat(request, fields, stream=True)
         response = self._send(spec)
         try:
@@ -225,6 +227,8 @@ class AsyncZeroGPUClient(AsyncTransport):
         self, request: ChatInput = None, /, **fields: Any
     ) -> AsyncIterator[ChatCompletionChunk]:
         """See :meth:`ZeroGPUClient.stream_chat_completion`."""
+        from zerogpu_core.streaming import aiter_chat_chunks  # on first use, as above
+
         spec = routes.chat(request, fields, stream=True)
         response = await self._send(spec)
         try:

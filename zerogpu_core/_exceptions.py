@@ -14,7 +14,6 @@ from typing import Any
 import httpx
 
 from zerogpu_core._headers import parse_retry_after
-from zerogpu_core._not_found import classify_not_found
 
 __all__ = [
     "APIConnectionError",
@@ -410,6 +409,9 @@ def _not_found(response: httpx.Response, error: APIStatusError) -> APIStatusErro
         content = request.content
     except httpx.RequestNotRead:  # a streamed upload: not a model route
         content = b""
+    # Loaded on the first 404: the classifier is import time a working client never needs.
+    from zerogpu_core._not_found import classify_not_found
+
     found = classify_not_found(url, content, error.detail_message, error.param)
     if found is None:
         return error

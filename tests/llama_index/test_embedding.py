@@ -103,3 +103,30 @@ def test_events_fire_once_per_request(zerogpu_emulator: Any) -> None:
     finally:
         root.event_handlers.remove(handler)
     assert sorted(ended) == [TEXTS[0:2], TEXTS[2:4], TEXTS[4:5]]
+
+
+@pytest.mark.emulator
+def test_events_are_not_built_when_no_handler_listens(
+    zerogpu_emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The end event re-validates every float of a batch (issue 16: LlamaIndex
+    # embedding throughput below LangChain's); with only LlamaIndex's default
+    # NullEventHandler nothing would receive it.
+    from llama_index_zerogpu import embeddings
+
+    built: list[str] = []
+
+    def counting(cls: Any) -> Any:
+        def build(**fields: Any) -> Any:
+            built.append(cls.__name__)
+            return cls(**fields)
+
+        return build
+
+    for cls in (embeddings.EmbeddingStartEvent, embeddings.EmbeddingEndEvent):
+        monkeypatch.setattr(embeddings, cls.__name__, counting(cls))
+    embed = ZeroGPUEmbedding(
+        embed_batch_size=2, base_url=zerogpu_emulator.base_url, api_key="test-key"
+    )
+    assert len(embed.get_text_embedding_batch(TEXTS)) == len(TEXTS)
+    assert built == []
