@@ -238,11 +238,15 @@ async def test_async_list_run_peak_heap_is_close_to_what_it_returns() -> None:
         await asyncio.sleep(0)
         return text.upper()
 
-    texts = [f"document {i:05d} " + "text " * 200 for i in range(3000)]
+    # What a run holds beyond its results is bounded by the look-ahead window, not by
+    # the number of documents; 6,000 keeps that fixed part (larger on Python 3.10's
+    # asyncio: 1.35x at 3,000) under the bound, while holding everything to the end
+    # (the old runner: 2.5x) stays far above it.
+    texts = [f"document {i:05d} " + "text " * 200 for i in range(6000)]
     tracemalloc.start()
     start, _ = tracemalloc.get_traced_memory()
     kept = await arun_documents(COPYING, job, texts)
     current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert len(kept.results) == 3000
+    assert len(kept.results) == 6000
     assert peak - start <= 1.3 * (current - start), (peak - start, current - start)
