@@ -149,13 +149,12 @@ class ZeroGPUClient(SyncTransport):
         return self._request(routes.file_retrieve(file_id))
 
     def iter_file_lines(self, file_id: str) -> Iterator[str]:
-        """``GET /files/{file_id}/content`` line by line, as it downloads (any size in
-        flat memory)."""
-        response = self._send(routes.file_content(file_id, stream=True))
-        try:
-            yield from response.iter_lines()
-        finally:
-            response.close()
+        """``GET /files/{file_id}/content`` line by line, in flat memory: downloaded
+        to a private temporary file first, so the connection is free however slowly
+        the lines are consumed (the file is deleted when the iterator ends or is closed)."""
+        from zerogpu_core.batch.spool import download_lines
+
+        yield from download_lines(self._send(routes.file_content(file_id, stream=True)))
 
     def file_content(self, file_id: str) -> bytes:
         """``GET /files/{file_id}/content``: the raw JSONL."""
@@ -280,12 +279,11 @@ class AsyncZeroGPUClient(AsyncTransport):
 
     async def iter_file_lines(self, file_id: str) -> AsyncIterator[str]:
         """See :meth:`ZeroGPUClient.iter_file_lines`."""
+        from zerogpu_core.batch.spool import adownload_lines
+
         response = await self._send(routes.file_content(file_id, stream=True))
-        try:
-            async for line in response.aiter_lines():
-                yield line
-        finally:
-            await response.aclose()
+        async for line in adownload_lines(response):
+            yield line
 
     async def file_content(self, file_id: str) -> bytes:
         """See :meth:`ZeroGPUClient.file_content`."""

@@ -36,6 +36,7 @@ from zerogpu_core.batch.errors import (
     BatchTimeoutError,
     BatchValidationError,
 )
+from zerogpu_core.batch.ids import LineIds, same_ids
 from zerogpu_core.batch.jsonl import (
     BATCH_URL,
     MAX_LINES,
@@ -105,7 +106,7 @@ class JobOptions:
 
 def encode_requests(
     requests: Sequence[BatchInput | bytes], custom_ids: Sequence[str] | None, options: JobOptions
-) -> tuple[list[str], Sequence[bytes]]:
+) -> tuple[Sequence[str], Sequence[bytes]]:
     """Custom ids and encoded lines of ``requests``, validated unless switched off.
 
     Raises:
@@ -113,9 +114,12 @@ def encode_requests(
         ValueError: when a body is not a chat-completions body.
     """
     encoded: Sequence[bytes]
+    ids: Sequence[str]
     if isinstance(requests, SpooledLines) and custom_ids is not None:
-        # Lines spooled to a temporary file as they were planned: they stay on disk.
-        ids, encoded = list(custom_ids), requests
+        # Lines spooled to a temporary file as they were planned: they stay on disk,
+        # and a document job's ids stay computed (LineIds), never a list of strings.
+        ids = custom_ids if isinstance(custom_ids, LineIds) else list(custom_ids)
+        encoded = requests
         if len(ids) != len(encoded):
             raise ValueError(f"Got {len(ids)} custom_ids for {len(encoded)} requests")
     elif requests and custom_ids is not None and all(isinstance(r, bytes) for r in requests):
@@ -127,7 +131,9 @@ def encode_requests(
         lines = to_batch_lines(cast("Sequence[BatchInput]", requests), custom_ids)
         ids, encoded = [line.custom_id for line in lines], [line.encode() for line in lines]
     if options.validate:
-        issues = validate_lines(encoded, endpoint=options.endpoint)
+        # LineIds are unique by construction: no set of every id is needed to check.
+        unique = isinstance(ids, LineIds)
+        issues = validate_lines(encoded, endpoint=options.endpoint, unique_ids=unique)
         if issues:
             raise BatchValidationError(issues)
     return ids, encoded
@@ -164,7 +170,7 @@ def check_same_requests(state: BatchJobState, ids: Sequence[str], encoded: Seque
     Raises:
         BatchJobError: on any difference.
     """
-    if list(ids) != state.custom_ids:
+    if not same_ids(ids, state.custom_ids):
         raise BatchJobError("The requests given do not match the job's custom ids")
     for part in state.parts:
         digest, _ = _digest(encoded, part.start, part.stop)

@@ -16,12 +16,15 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from array import array
-from collections.abc import Iterator, Sequence
-from typing import IO, overload
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, overload
 
-__all__ = ["SpooledLines"]
+if TYPE_CHECKING:
+    import httpx
 
-_CHUNK = 1 << 20
+__all__ = ["SpooledLines", "adownload_lines", "download_lines"]
+
+_CHUNK = 1 << 16  # 64 KiB: copies and downloads in small steps keep the peak low
 
 
 class SpooledLines(Sequence[bytes]):
@@ -102,3 +105,39 @@ class SpooledLines(Sequence[bytes]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def download_lines(response: httpx.Response) -> Iterator[str]:
+    """The lines of a streamed download, read to its end into a private temporary
+    file before the first line is handed over.
+
+    The connection is released at once, however slowly the lines are consumed: a
+    server closes a download its client stops reading (a lazy run can spend hours
+    on the documents of one output file), and the results would be lost.
+    """
+    with tempfile.TemporaryFile(prefix="zerogpu-batch-out-") as file:
+        try:
+            for chunk in response.iter_bytes(_CHUNK):
+                file.write(chunk)
+        finally:
+            response.close()
+        yield from _lines(file)
+
+
+async def adownload_lines(response: httpx.Response) -> AsyncIterator[str]:
+    """Async :func:`download_lines`."""
+    with tempfile.TemporaryFile(prefix="zerogpu-batch-out-") as file:
+        try:
+            async for chunk in response.aiter_bytes(_CHUNK):
+                file.write(chunk)
+        finally:
+            await response.aclose()
+        for line in _lines(file):
+            yield line
+
+
+def _lines(file: IO[bytes]) -> Iterator[str]:
+    """Every line of ``file`` from its start, without line ends (as ``iter_lines``)."""
+    file.seek(0)
+    for line in file:
+        yield line.decode("utf-8").rstrip("\r\n")

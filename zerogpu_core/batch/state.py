@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, ValidationError
 
 from zerogpu_core.batch.errors import BatchStateError
+from zerogpu_core.batch.ids import LineIds
 from zerogpu_core.types import Batch, BatchError, BatchRequestCounts
 
 __all__ = ["STATE_VERSION", "BatchJobState", "BatchPartState", "load_state", "save_state"]
@@ -63,10 +65,33 @@ class BatchPartState(BaseModel):
             self.errors = list(batch.errors.data)
 
 
+def _custom_ids_in(value: object) -> Sequence[str]:
+    if isinstance(value, LineIds):
+        return value
+    if isinstance(value, dict) and list(value) == ["document_line_ends"]:
+        ends = value["document_line_ends"]
+        if isinstance(ends, str):
+            return LineIds.decode(ends)
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return list(value)
+    raise ValueError('custom_ids must be a list of strings or {"document_line_ends": "..."}')
+
+
+def _custom_ids_out(value: Sequence[str]) -> list[str] | dict[str, str]:
+    return {"document_line_ends": value.encode()} if isinstance(value, LineIds) else list(value)
+
+
+#: A list of ids, or a document job's :class:`~zerogpu_core.batch.ids.LineIds` (8 bytes
+#: per document instead of a string per line, in memory and in the state file).
+CustomIds = Annotated[
+    Sequence[str], PlainValidator(_custom_ids_in), PlainSerializer(_custom_ids_out)
+]
+
+
 class BatchJobState(BaseModel):
     """Everything needed to resume polling and collecting a job.
 
-    ``custom_ids[i]`` is the custom id of input ``i``; that list is the custom-id
+    ``custom_ids[i]`` is the custom id of input ``i``; that sequence is the custom-id
     to input-index mapping.
     """
 
@@ -77,7 +102,7 @@ class BatchJobState(BaseModel):
     endpoint: str
     completion_window: str = "24h"
     metadata: dict[str, Any] = Field(default_factory=dict)
-    custom_ids: list[str]
+    custom_ids: CustomIds
     parts: list[BatchPartState]
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from zerogpu_core.batch import BatchItemError
+from zerogpu_core.batch.ids import line_id, parse_line_id
 from zerogpu_core.batch.job import no_line_error
 from zerogpu_core.batch.results import parse_result_line
 from zerogpu_core.batch.state import BatchJobState
@@ -24,7 +25,7 @@ from zerogpu_core.tasks.outcomes import DocumentOutcome
 from zerogpu_core.types import ChatCompletion
 
 if TYPE_CHECKING:
-    from zerogpu_core.tasks.batch_mode import BatchPlan
+    from zerogpu_core.tasks.batch_plan import BatchPlan
     from zerogpu_core.tasks.runner import ChunkedTask
 
 __all__ = ["LineAssembly", "Ready", "Resend", "line_id", "parse_line_id"]
@@ -37,19 +38,6 @@ R = TypeVar("R")
 logger = logging.getLogger("zerogpu_core.tasks")
 
 _UNREAD = object()
-
-
-def line_id(document: int, chunk: int) -> str:
-    """The custom id of a document's chunk: ``doc-<document>-chunk-<chunk>``."""
-    return f"doc-{document}-chunk-{chunk}"
-
-
-def parse_line_id(custom_id: str) -> tuple[int, int] | None:
-    """``(document, chunk)`` of a :func:`line_id`; ``None`` for any other id."""
-    head, _, chunk = custom_id.partition("-chunk-")
-    if not head.startswith("doc-") or not head[4:].isdigit() or not chunk.isdigit():
-        return None
-    return int(head[4:]), int(chunk)
 
 
 @dataclass(frozen=True)
@@ -70,12 +58,19 @@ class Ready(Generic[J, P]):
 
 
 class LineAssembly(Generic[D, J, P, R]):
-    """Resolves result lines as they come and says when a document is complete."""
+    """Resolves result lines as they come and says when a document is complete.
+
+    A document's jobs are planned again (:meth:`BatchPlan.jobs`) when its first
+    line is read and forgotten once it is handed over; one byte per document
+    records that it was.
+    """
 
     def __init__(self, plan: BatchPlan[D, J, P, R], task: ChunkedTask[D, J, P, R]) -> None:
         self.plan, self.task = plan, task
+        self._jobs: dict[int, Sequence[J]] = {}
         self._parts: dict[int, list[object]] = {}
         self._unread: dict[int, int] = {}
+        self._handed = bytearray(len(plan.ends))
         self._errors: dict[str, BatchItemError] = {}
         self._unknown = 0
 
@@ -98,14 +93,19 @@ class LineAssembly(Generic[D, J, P, R]):
     ) -> Ready[J, P] | DocumentOutcome[R] | None:
         """One line's outcome; returns the document when this completes (or fails) it."""
         where = parse_line_id(custom_id)
-        jobs = None if where is None else self.plan.jobs.get(where[0])
-        if where is None or jobs is None or where[1] >= len(jobs):
-            self._unknown += where is None or where[0] not in self.plan.first_line
+        if where is None or not self._known(*where):
+            self._unknown += 1
             return None
         index, position = where
+        if self._handed[index]:
+            return None  # a repeated line of a document already handed over
         if isinstance(outcome, BatchItemError):
             self._errors.setdefault(custom_id, outcome)
             return None
+        try:
+            jobs = self._jobs_of(index)
+        except ValueError as exc:
+            return self._fail(index, exc)
         parts = self._parts.setdefault(index, [_UNREAD] * len(jobs))
         if parts[position] is not _UNREAD:
             return None  # a repeated line: the first completion counts
@@ -120,14 +120,28 @@ class LineAssembly(Generic[D, J, P, R]):
         self._unread[index] = self._unread.get(index, len(jobs)) - 1
         if self._unread[index]:
             return None
-        del self._unread[index]
+        return self._ready(index)
+
+    def _known(self, index: int, position: int) -> bool:
+        return 0 <= index < len(self.plan.ends) and position < len(self.plan.lines(index))
+
+    def _jobs_of(self, index: int) -> Sequence[J]:
+        jobs = self._jobs.get(index)
+        if jobs is None:
+            jobs = self._jobs[index] = self.plan.jobs(index)
+        return jobs
+
+    def _ready(self, index: int) -> Ready[J, P]:
+        self._unread.pop(index, None)
+        self._handed[index] = 1
         done: list[P | Resend[J]] = self._parts.pop(index)  # type: ignore[assignment]
-        return Ready(index, self.plan.jobs.pop(index), done)
+        return Ready(index, self._jobs.pop(index), done)
 
     def _fail(self, index: int, error: Exception) -> DocumentOutcome[R]:
         self._parts.pop(index, None)
         self._unread.pop(index, None)
-        self.plan.jobs.pop(index, None)
+        self._jobs.pop(index, None)
+        self._handed[index] = 1
         return self.plan.steps.fail(index, error)
 
     def remaining(
@@ -138,13 +152,17 @@ class LineAssembly(Generic[D, J, P, R]):
         failed request: re-split when the task says so, else it fails the document."""
         if self._unknown:
             logger.warning("Batch files hold %d lines with unknown custom ids", self._unknown)
-        while self.plan.jobs:
-            index, jobs = next(iter(self.plan.jobs.items()))
-            yield self._settle_errors(index, jobs, missing)
+        for index in range(len(self.plan.ends)):
+            if not self._handed[index] and self.plan.lines(index):
+                yield self._settle_errors(index, missing)
 
     def _settle_errors(
-        self, index: int, jobs: Sequence[J], missing: Callable[[str], BatchItemError]
+        self, index: int, missing: Callable[[str], BatchItemError]
     ) -> Ready[J, P] | DocumentOutcome[R]:
+        try:
+            jobs = self._jobs_of(index)
+        except ValueError as exc:
+            return self._fail(index, exc)
         parts = self._parts.setdefault(index, [_UNREAD] * len(jobs))
         for position, part in enumerate(parts):
             if part is not _UNREAD:
@@ -155,9 +173,7 @@ class LineAssembly(Generic[D, J, P, R]):
             if smaller is None:
                 return self._fail(index, error)
             parts[position] = Resend(smaller)
-        self._unread.pop(index, None)
-        done: list[P | Resend[J]] = self._parts.pop(index)  # type: ignore[assignment]
-        return Ready(index, self.plan.jobs.pop(index), done)
+        return self._ready(index)
 
 
 def missing_in(
@@ -169,7 +185,7 @@ def missing_in(
     def missing(custom_id: str) -> BatchItemError:
         where = parse_line_id(custom_id)
         assert where is not None  # only our own ids are looked up
-        line = plan.first_line[where[0]] + where[1]
+        line = plan.lines(where[0])[where[1]]
         return no_line_error(state.parts[bisect.bisect_right(starts, line) - 1], custom_id)
 
     return missing

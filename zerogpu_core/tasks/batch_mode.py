@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 from zerogpu_core.batch import (
@@ -32,16 +32,13 @@ from zerogpu_core.batch import (
     BatchRunner,
 )
 from zerogpu_core.batch.job import LOOKUP_GRACE
-from zerogpu_core.batch.jsonl import make_batch_line
-from zerogpu_core.batch.spool import SpooledLines
 from zerogpu_core.batch.state import BatchJobState
-from zerogpu_core.tasks.batch_lines import LineAssembly, Ready, Resend, line_id, missing_in
-from zerogpu_core.tasks.outcomes import DocumentOutcome, DocumentSteps, acollect, collect
-from zerogpu_core.tasks.results import DocumentResults, check_ids, progress_bar
+from zerogpu_core.tasks.batch_lines import LineAssembly, Ready, Resend, missing_in
+from zerogpu_core.tasks.batch_plan import BatchPlan, line_id, plan_batch
+from zerogpu_core.tasks.outcomes import DocumentOutcome, acollect, collect
+from zerogpu_core.tasks.results import DocumentResults
 
 if TYPE_CHECKING:
-    from tqdm.auto import tqdm
-
     from zerogpu_core.tasks.runner import ChunkedTask
 
 __all__ = [
@@ -121,64 +118,6 @@ class BatchAPIOptions:
         if saved is not None:
             return AsyncBatchRunner.resume(client, saved, **options)
         return AsyncBatchRunner(client, state_path=self.state_path, **options)
-
-
-@dataclass
-class BatchPlan(Generic[D, J, P, R]):
-    """The lines of a job and the bookkeeping to turn their results into documents.
-
-    Attributes:
-        steps: plans and finishes each document into its outcome.
-        early: outcomes known before any request (planning failures, documents
-            without jobs, which are finished at once).
-        jobs: the jobs of every document that has lines (a finished one is removed).
-        first_line: the line number of each such document's first chunk.
-        custom_ids: one per line, in line order.
-        bodies: the lines, encoded (``BatchLine.encode()``) and written to a private
-            temporary file as they are planned, so memory does not grow with the job;
-            the file is deleted once the job is submitted.
-    """
-
-    steps: DocumentSteps[D, J, P, R]
-    early: list[DocumentOutcome[R]] = field(default_factory=list)
-    jobs: dict[int, Sequence[J]] = field(default_factory=dict)
-    first_line: dict[int, int] = field(default_factory=dict)
-    custom_ids: list[str] = field(default_factory=list)
-    bodies: SpooledLines = field(default_factory=SpooledLines)
-
-
-def plan_batch(
-    task: ChunkedTask[D, J, P, R],
-    texts: Sequence[D],
-    ids: Sequence[str | None] | None = None,
-    bar: tqdm[Any] | None = None,
-) -> BatchPlan[D, J, P, R]:
-    """Plan every document and build one line per job (no requests).
-
-    The lines go to a private temporary file (:class:`SpooledLines`); close
-    ``plan.bodies`` when done with them.
-
-    A document whose planning fails is recorded as a failure, one without jobs
-    (blank) is finished at once, as in the concurrent runner.
-    """
-    doc_ids = check_ids(texts, ids, 1)
-    steps = DocumentSteps(task, texts, doc_ids, bar or progress_bar(len(texts), False, ""))
-    plan: BatchPlan[D, J, P, R] = BatchPlan(steps)
-    for index in range(len(texts)):
-        jobs = steps.plan(index)
-        if isinstance(jobs, DocumentOutcome):
-            plan.early.append(jobs)
-            continue
-        if not jobs:
-            plan.early.append(steps.finish(index, jobs, []))
-            continue
-        plan.jobs[index] = jobs
-        plan.first_line[index] = len(plan.custom_ids)
-        for position, job in enumerate(jobs):
-            custom_id = line_id(index, position)
-            plan.custom_ids.append(custom_id)
-            plan.bodies.append(make_batch_line(task.request(job), custom_id).encode())
-    return plan
 
 
 def iter_assembled(

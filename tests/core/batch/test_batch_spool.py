@@ -6,13 +6,14 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import httpx
 import pytest
 
-from zerogpu_core import InternalServerError, ZeroGPUClient
+from zerogpu_core import AsyncZeroGPUClient, InternalServerError, ZeroGPUClient
 from zerogpu_core.batch import BatchRunner, SpooledLines, encode_file, make_batch_line, split_lines
 from zerogpu_core.emulator import Emulator, Fault
 from zerogpu_core.tasks import BatchAPIOptions, redact_pii_documents
@@ -146,3 +147,50 @@ _POLL = BatchAPIOptions(poll_interval=0.02)
 def _closed(spool: SpooledLines) -> bool:
     file: IO[bytes] = spool._file
     return file.closed
+
+
+class _Download(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A result file's body that records whether the client closed it."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body, self.closed = body, False
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from (self.body[i : i + 7] for i in range(0, len(self.body), 7))
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self:
+            yield chunk
+
+    def close(self) -> None:
+        self.closed = True
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+_RESULTS = b'{"custom_id": "a"}\r\n{"custom_id": "b", "text": "Gr\xc3\xbc\xc3\x9fe"}\n\n{"x": 1}'
+
+
+def test_result_lines_are_handed_over_only_once_the_download_is_closed() -> None:
+    # A lazy run may take hours over one output file; a server closes a download
+    # its client stops reading, so the connection must not wait for the consumer.
+    body = _Download(_RESULTS)
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, stream=body))
+    client = ZeroGPUClient(api_key="zgpu-test", http_client=httpx.Client(transport=transport))
+    lines = client.iter_file_lines("file-1")
+    assert next(lines) == '{"custom_id": "a"}'
+    assert body.closed
+    assert list(lines) == ['{"custom_id": "b", "text": "Grüße"}', "", '{"x": 1}']
+
+
+async def test_async_result_lines_are_handed_over_only_once_the_download_is_closed() -> None:
+    body = _Download(_RESULTS)
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, stream=body))
+    client = AsyncZeroGPUClient(
+        api_key="zgpu-test", http_client=httpx.AsyncClient(transport=transport)
+    )
+    lines = client.iter_file_lines("file-1")
+    assert await lines.__anext__() == '{"custom_id": "a"}'
+    assert body.closed
+    assert [line async for line in lines] == ['{"custom_id": "b", "text": "Grüße"}', "", '{"x": 1}']

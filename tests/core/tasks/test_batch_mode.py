@@ -34,7 +34,7 @@ from zerogpu_core.tasks import (
 )
 from zerogpu_core.tasks.batch_lines import LineAssembly, Ready
 from zerogpu_core.tasks.batch_mode import assemble_batch, line_id, plan_batch
-from zerogpu_core.tasks.outcomes import collect
+from zerogpu_core.tasks.outcomes import DocumentOutcome, collect
 from zerogpu_core.tasks.runner import ChunkedTask, iter_documents
 from zerogpu_core.types import ChatCompletion
 
@@ -94,10 +94,10 @@ def _results(outcomes: dict[str, ChatCompletion | BatchItemError]) -> BatchResul
 
 def test_plan_builds_one_line_per_chunk_with_document_and_chunk_in_the_id() -> None:
     plan = plan_batch(WORDS, ["a b", "", "unplannable", "c"], ["x", "y", "z", None])
-    assert plan.custom_ids == ["doc-0-chunk-0", "doc-0-chunk-1", "doc-3-chunk-0"]
+    assert list(plan.custom_ids) == ["doc-0-chunk-0", "doc-0-chunk-1", "doc-3-chunk-0"]
     lines = [json.loads(line) for line in plan.bodies]
     assert [line["body"]["messages"][0]["content"] for line in lines] == ["a", "b", "c"]
-    assert [line["custom_id"] for line in lines] == plan.custom_ids
+    assert [line["custom_id"] for line in lines] == list(plan.custom_ids)
     assert line_id(12, 3) == "doc-12-chunk-3"
     outcome = collect(iter(plan.early), 4)
     assert outcome.results == (None, "", None, None)  # blank finished, the rest pending
@@ -310,4 +310,33 @@ def test_a_completion_wins_over_an_error_line_for_the_same_request() -> None:
     assert lines.add("doc-9-chunk-0", _completion("?")) is None  # not ours: ignored
     left = list(lines.remaining(lambda custom_id: BatchItemError("missing_result", custom_id)))
     assert [getattr(o, "index", None) for o in left] == [1]
-    assert not plan.jobs
+    assert list(lines.remaining(lambda custom_id: BatchItemError("missing_result", ""))) == []
+
+
+@pytest.mark.parametrize("changed", ["a c", "a b c", "a"])
+def test_a_document_changed_after_submission_fails_instead_of_taking_its_results(
+    changed: str,
+) -> None:
+    # Jobs are planned again when results come back (nothing of them is kept); a
+    # result must never be matched to text other than the one that was sent.
+    texts = ["a b", "d"]
+    plan = plan_batch(WORDS, texts, ["x", "y"])
+    texts[0] = changed
+    lines = LineAssembly(plan, WORDS)
+    failed = lines.add("doc-0-chunk-0", _completion("A"))
+    assert isinstance(failed, DocumentOutcome)
+    assert failed.failure is not None
+    assert "Document 0 changed after its Batch API job was submitted" in str(failed.failure.error)
+    assert lines.add("doc-0-chunk-1", _completion("B")) is None  # its other line is ignored
+    done = lines.add("doc-1-chunk-0", _completion("D"))
+    assert isinstance(done, Ready)
+    assert done.parts == ["D"]
+    assert list(lines.remaining(lambda custom_id: BatchItemError("missing_result", ""))) == []
+
+
+def test_the_plan_keeps_a_few_numbers_per_line_not_the_jobs_or_their_ids() -> None:
+    plan = plan_batch(WORDS, ["a b", "", "c"], None)
+    assert (list(plan.ends), len(plan.digests)) == ([2, 2, 3], 3)
+    assert list(plan.custom_ids) == ["doc-0-chunk-0", "doc-0-chunk-1", "doc-2-chunk-0"]
+    assert plan.custom_ids[-1] == "doc-2-chunk-0"
+    assert [plan.lines(i) for i in range(3)] == [range(0, 2), range(2, 2), range(2, 3)]
