@@ -24,11 +24,12 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import queue
 import threading
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -225,6 +226,9 @@ class _Pool(Generic[D, J, P, R]):
         self.open: dict[int, _Open[J, P]] = {}
         self.schedule: _Schedule[J] = _Schedule()
         self.in_flight: dict[Future[P], _Job[J]] = {}
+        # Futures put themselves here when done: waiting for the next one costs the
+        # same at any concurrency (``wait()`` hooks into every future in flight).
+        self.done: queue.SimpleQueue[Future[P]] = queue.SimpleQueue()
         self.finished: deque[DocumentOutcome[R]] = deque()
         self.next_index = 0
 
@@ -270,10 +274,17 @@ class _Pool(Generic[D, J, P, R]):
             if entry is None:
                 return
             if entry.index in self.open:  # else its document failed meanwhile
-                self.in_flight[self.pool.submit(self._attempt, entry)] = entry
+                future = self.pool.submit(self._attempt, entry)
+                self.in_flight[future] = entry
+                future.add_done_callback(self.done.put)
 
     def _collect(self, timeout: float | None) -> None:
-        done, _ = wait(self.in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+        try:
+            done = [self.done.get(timeout=timeout)]
+        except queue.Empty:
+            return  # a waiting retry is due
+        while not self.done.empty():
+            done.append(self.done.get_nowait())
         for future in done:
             entry = self.in_flight.pop(future)
             document = self.open.get(entry.index)
