@@ -9,6 +9,7 @@ import pytest
 from langchain_core.documents import Document
 
 from langchain_zerogpu import (
+    ZeroGPUDomainClassifier,
     ZeroGPUEntityExtractor,
     ZeroGPUIABClassifier,
     ZeroGPUJSONExtractor,
@@ -121,3 +122,24 @@ def test_leaving_the_loop_early_stops_sending(emulator: Emulator) -> None:
     assert first.id is not None
     sent = len(emulator.requests)
     assert sent < 20
+
+
+async def test_lazy_domain_classification_matches_the_list_form(emulator: Emulator) -> None:
+    # Its documents are bare domains (or carry one under domain_key), so it is not in
+    # the parametrised test above, whose documents are letters.
+    classifier = ZeroGPUDomainClassifier(domain_key="site", max_concurrency=3, **_kw(emulator))
+    docs = [
+        Document(f"Article {i}.", id=f"d{i}", metadata={"site": f"news-{i}.example.com"})
+        for i in range(9)
+    ]
+    listed = {d.id: d.metadata for d in classifier.transform_documents(docs)}
+    lazy = {d.id: d.metadata for d in classifier.lazy_transform_documents(docs)}
+    alazy = {d.id: d.metadata async for d in classifier.alazy_transform_documents(docs)}
+    assert lazy == alazy == listed
+    assert all(m["domain_iab"]["iab_1_0"] for m in listed.values())
+    sent = len(emulator.requests)
+    with pytest.raises(ValueError, match="URL"):  # at the call, before the first next()
+        classifier.lazy_transform_documents(
+            [Document("x", metadata={"site": "https://news.example.com/a"})]
+        )
+    assert len(emulator.requests) == sent
