@@ -88,7 +88,10 @@ class BatchPlan(Generic[D, J, P, R]):
                 (its text changed after the job was submitted).
         """
         lines = self.lines(index)
-        jobs = self.task.plan(self.steps.texts[index])
+        try:
+            jobs = self.task.plan(self.steps.texts[index])
+        except Exception:
+            jobs = []  # it planned when submitted: whatever changed, it is not the same
         same = len(jobs) == len(lines) and all(
             _digest(_encode(self.task, job, line_id(index, position))) == self.digests[line]
             for position, (job, line) in enumerate(zip(jobs, lines, strict=True))

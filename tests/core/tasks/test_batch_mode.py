@@ -313,7 +313,7 @@ def test_a_completion_wins_over_an_error_line_for_the_same_request() -> None:
     assert list(lines.remaining(lambda custom_id: BatchItemError("missing_result", ""))) == []
 
 
-@pytest.mark.parametrize("changed", ["a c", "a b c", "a"])
+@pytest.mark.parametrize("changed", ["a c", "a b c", "a", "unplannable"])
 def test_a_document_changed_after_submission_fails_instead_of_taking_its_results(
     changed: str,
 ) -> None:
