@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import PrivateAttr, model_validator
 
-from zerogpu_core._base_client import ClientSettings
+from zerogpu_core._client_settings import ClientSettings
 from zerogpu_core._settings import ConnectionSettings
 
 if TYPE_CHECKING:
