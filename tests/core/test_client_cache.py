@@ -105,7 +105,8 @@ def test_httpx_typed_settings_validate_as_httpx_classes() -> None:
     settings = ConnectionSettings(
         http_client=theirs, http_async_client=theirs_async, timeout=timeout, **KWARGS
     )
-    assert settings.http_client is theirs and settings.http_async_client is theirs_async
+    assert settings.http_client is theirs
+    assert settings.http_async_client is theirs_async
     assert settings.timeout is timeout
     assert ConnectionSettings(timeout="5", **KWARGS).timeout == 5.0
     with pytest.raises(ValueError, match="Input should be an instance of Client"):
