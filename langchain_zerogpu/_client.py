@@ -24,9 +24,9 @@ from langchain_zerogpu._errors import (
     ZeroGPUError,
     tool_errors,
 )
-from zerogpu_core._base_client import ClientSettings
 from zerogpu_core._client import AsyncZeroGPUClient
 from zerogpu_core._client import ZeroGPUClient as CoreClient
+from zerogpu_core._client_settings import ClientSettings
 from zerogpu_core._settings import ConnectionSettings
 from zerogpu_core.client_cache import ClientCache
 from zerogpu_core.tasks.single_turn import (

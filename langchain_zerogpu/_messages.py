@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.messages import (
     AIMessage,
@@ -27,8 +27,11 @@ from langchain_core.messages.tool import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from zerogpu_core.delta_text import DeltaTextSplitter
-from zerogpu_core.types import ChatCompletion, ChatCompletionChunk, Usage
-from zerogpu_core.types.chat import Choice, ToolCall
+
+if TYPE_CHECKING:
+    # Annotations only: the wire models are built by the client, on the first call.
+    from zerogpu_core.types import ChatCompletion, ChatCompletionChunk, Usage
+    from zerogpu_core.types.chat import Choice, ToolCall
 
 __all__ = [
     "PROVIDER",

@@ -19,10 +19,12 @@ from llama_index.core.base.llms.types import (
 from llama_index.core.llms.llm import ToolSelection
 
 from zerogpu_core.delta_text import DeltaTextSplitter
-from zerogpu_core.types import ChatCompletion, ChatCompletionChunk, FunctionCall, ToolCall, Usage
 
 if TYPE_CHECKING:
     from llama_index.core.tools.types import BaseTool
+
+    # The wire models load with the client, on the first call (import time, issue 16).
+    from zerogpu_core.types import ChatCompletion, ChatCompletionChunk, ToolCall, Usage
 
 __all__ = [
     "StreamState",
@@ -108,6 +110,8 @@ def _call_to_wire(block: ToolCallBlock) -> dict[str, Any]:
 
 
 def _legacy_call(call: Any) -> dict[str, Any]:
+    from zerogpu_core.types import ToolCall
+
     raw = call.model_dump() if hasattr(call, "model_dump") else call
     return ToolCall.model_validate(raw).model_dump(include={"id", "type", "function"})
 
@@ -177,6 +181,8 @@ def tool_selections(message: ChatMessage) -> list[ToolSelection]:
             continue
         arguments = block.tool_kwargs
         if isinstance(arguments, str):
+            from zerogpu_core.types import FunctionCall
+
             arguments = FunctionCall(name=block.tool_name, arguments=arguments).parsed_arguments()
         selections.append(
             ToolSelection(

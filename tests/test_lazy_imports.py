@@ -70,6 +70,28 @@ def test_chat_import_defers_streaming_structured_output_and_404_hints(statement:
     assert _loaded(statement, unwanted) == ""
 
 
+@pytest.mark.parametrize(
+    "statement",
+    ["from langchain_zerogpu import ChatZeroGPU", "from llama_index_zerogpu import ZeroGPU"],
+)
+def test_chat_import_defers_the_clients_httpx_and_chat_wire_models(statement: str) -> None:
+    # httpx (about 9 ms) and building the chat request/response models (about
+    # 13 ms) are most of a chat model's own import time (issue 16); only a call
+    # needs them, so they load with the first client, which the settings check at
+    # construction does not build.
+    unwanted = [
+        "httpx",
+        "zerogpu_core._base_client",
+        "zerogpu_core._client",
+        "zerogpu_core._routes",
+        "zerogpu_core.types.chat",
+        "zerogpu_core.types.requests",
+        "zerogpu_core.types.usage",
+    ]
+    imports = f"{statement}\n{statement.split()[-1]}(api_key='k', model='gpt-oss-120b')"
+    assert _loaded(imports, unwanted) == ""
+
+
 def test_core_names_load_on_first_use() -> None:
     code = (
         "import sys, zerogpu_core\n"

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from zerogpu_core import catalog, types
-    from zerogpu_core._base_client import DEFAULT_BASE_URL, ClientSettings
     from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
+    from zerogpu_core._client_settings import ClientSettings
     from zerogpu_core._exceptions import (
         APIConnectionError,
         APIResponseValidationError,
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         DEFAULT_TIMEOUT,
         ConnectionSettings,
     )
+    from zerogpu_core._urls import DEFAULT_BASE_URL
     from zerogpu_core._version import __version__
     from zerogpu_core.streaming import StreamAccumulator, completion_to_chunk
 
@@ -56,8 +57,8 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "catalog": "zerogpu_core.catalog",
     "types": "zerogpu_core.types",
-    "DEFAULT_BASE_URL": "zerogpu_core._base_client",
-    "ClientSettings": "zerogpu_core._base_client",
+    "DEFAULT_BASE_URL": "zerogpu_core._urls",
+    "ClientSettings": "zerogpu_core._client_settings",
     "AsyncZeroGPUClient": "zerogpu_core._client",
     "ZeroGPUClient": "zerogpu_core._client",
     "APIConnectionError": "zerogpu_core._exceptions",

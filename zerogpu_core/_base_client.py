@@ -1,7 +1,8 @@
-"""Settings, request building and the retry loop shared by the sync and async clients.
+"""Request building and the retry loop shared by the sync and async clients.
 
-Everything that decides *what* is sent and *whether* to retry lives here once; the
-two client classes only differ in how they send and sleep.
+Everything that decides *what* is sent and *whether* to retry lives here once (the
+resolved settings and headers in :mod:`zerogpu_core._client_settings`); the two
+client classes only differ in how they send and sleep.
 """
 
 from __future__ import annotations
@@ -9,15 +10,15 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
-from pydantic import SecretStr, ValidationError
+from pydantic import ValidationError
 
+from zerogpu_core._client_settings import ClientSettings
 from zerogpu_core._deadline import attempt_seconds, deadline_expired, read_within
 from zerogpu_core._exceptions import (
     APIConnectionError,
@@ -28,23 +29,13 @@ from zerogpu_core._exceptions import (
     ZeroGPUError,
     make_status_error,
 )
-from zerogpu_core._inputs import check_timeout
-from zerogpu_core._retry import RetryLater, RetryPolicy, deferred_retries
-from zerogpu_core._secrets import api_key_header, normalise_api_key
-from zerogpu_core._settings import (
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_MAX_RETRY_AFTER,
-    DEFAULT_TIMEOUT,
-    ConnectionArgs,
-    check_connection_args,
-)
-from zerogpu_core._urls import DEFAULT_BASE_URL, resolve_base_url
-from zerogpu_core._version import __version__
+from zerogpu_core._retry import RetryLater, deferred_retries
+from zerogpu_core._urls import DEFAULT_BASE_URL
 from zerogpu_core.types._base import ResponseModel
 
 if TYPE_CHECKING:
     # typing.Unpack is 3.11+; only the type checker needs it.
-    from typing_extensions import Unpack
+    pass
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_POOL_SIZE", "ClientSettings", "RequestSpec", "pool_limits"]
 
@@ -68,73 +59,6 @@ def pool_limits(pool_size: int | None) -> httpx.Limits:
     """
     size = DEFAULT_POOL_SIZE if pool_size is None else max(pool_size, DEFAULT_POOL_SIZE)
     return httpx.Limits(max_connections=max(size, 100), max_keepalive_connections=size)
-
-
-def _env(name: str) -> str | None:
-    value = os.environ.get(name, "").strip()
-    return value or None
-
-
-@dataclass(frozen=True)
-class ClientSettings:
-    """Resolved configuration. ``repr`` never shows the key."""
-
-    api_key: SecretStr | None
-    project_id: str | None
-    base_url: str
-    timeout: float | httpx.Timeout
-    retry: RetryPolicy
-    default_headers: Mapping[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def resolve(cls, **settings: Unpack[ConnectionArgs]) -> ClientSettings:
-        """Fill unset values from ``ZEROGPU_*`` environment variables and defaults.
-
-        The key (explicit or from the environment) is stripped of surrounding
-        whitespace here, once; an empty one counts as unset.
-
-        Raises:
-            TypeError: for a keyword that is not a connection setting.
-            ValueError: for a malformed ``base_url`` or a non-positive ``timeout``.
-        """
-        check_connection_args("ClientSettings.resolve", settings)
-        api_key = normalise_api_key(settings.get("api_key")) or normalise_api_key(
-            _env("ZEROGPU_API_KEY")
-        )
-        max_retries = settings.get("max_retries")
-        max_retry_after = settings.get("max_retry_after")
-        timeout = settings.get("timeout")
-        return cls(
-            api_key=api_key,
-            project_id=((settings.get("project_id") or "").strip() or _env("ZEROGPU_PROJECT_ID")),
-            base_url=resolve_base_url(settings.get("base_url")),
-            timeout=DEFAULT_TIMEOUT if timeout is None else check_timeout(timeout),
-            retry=RetryPolicy(
-                max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
-                max_retry_after=(
-                    DEFAULT_MAX_RETRY_AFTER if max_retry_after is None else max_retry_after
-                ),
-            ),
-            default_headers=dict(settings.get("default_headers") or {}),
-        )
-
-    def headers(self) -> dict[str, str]:
-        """Auth and default headers for one request.
-
-        Raises:
-            MissingAPIKeyError: when no key is configured (checked per request, so
-                objects can be constructed without one).
-            InvalidAPIKeyError: when the key cannot be a header value.
-        """
-        headers = {
-            "user-agent": f"zerogpu-integrations/{__version__}",
-            "accept": "application/json",
-            **self.default_headers,
-            "x-api-key": api_key_header(self.api_key),
-        }
-        if self.project_id:
-            headers["x-project-id"] = self.project_id
-        return headers
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from zerogpu_core._headers import parse_retry_after
+
+if TYPE_CHECKING:
+    # The errors are imported with every framework class; httpx loads with the clients.
+    import httpx
 
 __all__ = [
     "APIConnectionError",
@@ -405,6 +407,8 @@ def _not_found(response: httpx.Response, error: APIStatusError) -> APIStatusErro
     except RuntimeError:  # a response built without a request (tests, replays)
         return error
     url = str(request.url.copy_with(query=None))
+    import httpx  # loaded already: this response came through it
+
     try:
         content = request.content
     except httpx.RequestNotRead:  # a streamed upload: not a model route

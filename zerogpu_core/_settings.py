@@ -5,7 +5,7 @@ it (through :class:`~zerogpu_core.client_cache.ZeroGPUConnection`), so each sett
 its default, its validation and its serialisation rule are written here once;
 :class:`ConnectionArgs` types the same names as keyword arguments of the core
 clients. Adding a setting means adding it to both (a test keeps them equal), using
-it in :class:`~zerogpu_core._base_client.ClientSettings`, and documenting it.
+it in :class:`~zerogpu_core._client_settings.ClientSettings`, and documenting it.
 
 Serialisation: ``api_key``, ``default_headers`` (they may carry credentials) and
 the caller's httpx clients are never part of a serialised form (LlamaIndex
@@ -16,11 +16,11 @@ reconnects the same way.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from operator import attrgetter
-from typing import Annotated, Any, TypedDict, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypedDict, cast
 
-import httpx
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
 from zerogpu_core._inputs import check_timeout
@@ -42,13 +42,42 @@ DEFAULT_MAX_RETRIES = 2
 DEFAULT_MAX_RETRY_AFTER = 60.0
 
 
+class _HttpxClass(type):
+    """Stands in for the httpx class of the same name in the field types.
+
+    Every framework class inherits these fields, and httpx is about 9 ms of a chat
+    model's import (issue 16) that only the first request needs. ``isinstance``
+    checks against the real class, so pydantic validates (and words its errors,
+    "Input should be an instance of Client") as with httpx's own class; no instance
+    of it can exist before httpx is imported.
+    """
+
+    def __instancecheck__(cls, instance: object) -> bool:
+        httpx = sys.modules.get("httpx")
+        return httpx is not None and isinstance(instance, getattr(httpx, cls.__name__))
+
+
+if TYPE_CHECKING:
+    from httpx import AsyncClient, Client, Timeout
+else:
+
+    class Client(metaclass=_HttpxClass):
+        """``httpx.Client``, checked without importing httpx."""
+
+    class AsyncClient(metaclass=_HttpxClass):
+        """``httpx.AsyncClient``, checked without importing httpx."""
+
+    class Timeout(metaclass=_HttpxClass):
+        """``httpx.Timeout``, checked without importing httpx."""
+
+
 class ConnectionArgs(TypedDict, total=False):
     """The connection settings as keyword arguments of the core clients."""
 
     api_key: str | SecretStr | None
     project_id: str | None
     base_url: str | None
-    timeout: float | httpx.Timeout | None
+    timeout: float | Timeout | None
     max_retries: int | None
     max_retry_after: float | None
     default_headers: Mapping[str, str] | None
@@ -88,7 +117,7 @@ class ConnectionSettings(BaseModel):
         default=None,
         description="API base URL; ZEROGPU_BASE_URL, then https://api.zerogpu.ai/v1.",
     )
-    timeout: Annotated[float | httpx.Timeout | None, AfterValidator(check_timeout)] = Field(
+    timeout: Annotated[float | Timeout | None, AfterValidator(check_timeout)] = Field(
         default=None, description="Deadline of each attempt in seconds; 60 when unset."
     )
     max_retries: int | None = Field(
@@ -106,10 +135,10 @@ class ConnectionSettings(BaseModel):
         repr=False,
         description="Extra headers on every request. Never serialised.",
     )
-    http_client: httpx.Client | None = Field(
+    http_client: Client | None = Field(
         default=None, exclude=True, repr=False, description="An httpx.Client to reuse."
     )
-    http_async_client: httpx.AsyncClient | None = Field(
+    http_async_client: AsyncClient | None = Field(
         default=None, exclude=True, repr=False, description="An httpx.AsyncClient to reuse."
     )
 

@@ -20,16 +20,19 @@ import asyncio
 import threading
 import weakref
 from collections.abc import AsyncGenerator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import PrivateAttr, model_validator
 
-from zerogpu_core._base_client import ClientSettings
-from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
+from zerogpu_core._client_settings import ClientSettings
 from zerogpu_core._settings import ConnectionSettings
 
 if TYPE_CHECKING:
     from typing_extensions import Self
+
+    # The clients (and the chat wire models their routes build) load when the first
+    # client is built: constructing a framework object only checks the settings.
+    from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
 
 __all__ = ["ClientCache", "ZeroGPUConnection"]
 
@@ -62,6 +65,8 @@ class ClientCache:
         """The blocking client."""
         with self._lock:
             if self._sync is None:
+                from zerogpu_core._client import ZeroGPUClient
+
                 self._sync = ZeroGPUClient(
                     **self.settings.client_args(),
                     http_client=self.settings.http_client,
@@ -96,6 +101,8 @@ class ClientCache:
             if self.settings.http_async_client is not None:
                 # The caller's client: the caller owns its event-loop binding.
                 if self._shared_async is None:
+                    from zerogpu_core._client import AsyncZeroGPUClient
+
                     self._shared_async = AsyncZeroGPUClient(
                         **self.settings.client_args(),
                         http_client=self.settings.http_async_client,
@@ -107,6 +114,8 @@ class ClientCache:
                 del self._async[closed]
             entry = self._async.get(loop)
             if entry is None:
+                from zerogpu_core._client import AsyncZeroGPUClient
+
                 client = AsyncZeroGPUClient(**self.settings.client_args(), pool_size=self.pool_size)
                 guard = _release_with_loop(weakref.ref(self), loop, client)
                 _start(guard)  # registers it with the running loop's shutdown
@@ -119,7 +128,7 @@ class ClientCache:
 
 
 # The loop's client and the guard that closes it when the loop shuts down.
-_LoopClient = tuple[AsyncZeroGPUClient, AsyncGenerator[None, None]]
+_LoopClient: TypeAlias = "tuple[AsyncZeroGPUClient, AsyncGenerator[None, None]]"
 
 
 async def _release_with_loop(

@@ -8,8 +8,13 @@ texts apart, so no framework ever shows the trace as part of the answer.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from zerogpu_core._reasoning import ThinkTagSplitter
-from zerogpu_core.types.chat import ChoiceDelta
+
+if TYPE_CHECKING:
+    # Annotations only: adapters import this before any response is parsed.
+    from zerogpu_core.types.chat import ChoiceDelta
 
 __all__ = ["DeltaTextSplitter"]
 
@@ -21,6 +26,7 @@ class DeltaTextSplitter:
     lines a model writes between a closing think tag and its answer are dropped.
 
     Example:
+        >>> from zerogpu_core.types import ChoiceDelta
         >>> splitter = DeltaTextSplitter()
         >>> splitter.feed(ChoiceDelta(content="<think>hm</think>\\n\\nHi"))
         ('Hi', 'hm')

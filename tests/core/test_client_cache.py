@@ -97,6 +97,27 @@ def test_connection_args_and_settings_name_the_same_settings() -> None:
     assert set(ConnectionArgs.__annotations__) | http == set(ConnectionSettings.model_fields)
 
 
+def test_httpx_typed_settings_validate_as_httpx_classes() -> None:
+    # The field types stand in for httpx's classes so that importing a framework
+    # class does not load httpx; values are still checked against the real ones.
+    theirs, theirs_async = httpx.Client(), httpx.AsyncClient()
+    timeout = httpx.Timeout(3.0)
+    settings = ConnectionSettings(
+        http_client=theirs, http_async_client=theirs_async, timeout=timeout, **KWARGS
+    )
+    assert settings.http_client is theirs
+    assert settings.http_async_client is theirs_async
+    assert settings.timeout is timeout
+    assert ConnectionSettings(timeout="5", **KWARGS).timeout == 5.0
+    with pytest.raises(ValueError, match="Input should be an instance of Client"):
+        ConnectionSettings(http_client=theirs_async, **KWARGS)
+    with pytest.raises(ValueError, match="Input should be an instance of AsyncClient"):
+        ConnectionSettings(http_async_client=theirs, **KWARGS)
+    with pytest.raises(ValueError, match="Input should be an instance of Timeout"):
+        ConnectionSettings(timeout=object(), **KWARGS)
+    theirs.close()
+
+
 def test_an_unknown_client_keyword_is_named() -> None:
     from zerogpu_core import ZeroGPUClient
 

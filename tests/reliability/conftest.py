@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.reliability._faults import API_KEY
-from zerogpu_core import _base_client
+from zerogpu_core import _client_settings
 from zerogpu_core._retry import RetryPolicy
 from zerogpu_core.emulator import Emulator
 
@@ -25,7 +25,7 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     (dropped connections, timeouts), so thousands of faults fit in seconds. Clients
     built after this fixture get the policy; the retry logic itself is unchanged."""
     monkeypatch.setattr(
-        _base_client,
+        _client_settings,
         "RetryPolicy",
         functools.partial(RetryPolicy, initial_delay=0.001, max_delay=0.01),
     )

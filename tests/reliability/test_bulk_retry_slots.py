@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.reliability._faults import API_KEY, attempts_by_prompt
-from zerogpu_core import AsyncZeroGPUClient, InternalServerError, ZeroGPUClient, _base_client
+from zerogpu_core import AsyncZeroGPUClient, InternalServerError, ZeroGPUClient, _client_settings
 from zerogpu_core._retry import RetryPolicy
 from zerogpu_core.emulator import Emulator, Fault
 from zerogpu_core.tasks import (
@@ -66,7 +66,7 @@ def _script(emulator: Emulator) -> list[bool]:
 def slow_emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Emulator, list[bool]]]:
     # A backoff of constant length (jitter still subtracted), for clients built after this.
     monkeypatch.setattr(
-        _base_client,
+        _client_settings,
         "RetryPolicy",
         functools.partial(RetryPolicy, initial_delay=WAIT, max_delay=WAIT),
     )
