@@ -26,6 +26,7 @@ from zerogpu_core._exceptions import (
     ZeroGPUError,
     error_from_body,
 )
+from zerogpu_core.types._base import set_request_id
 from zerogpu_core.types.chat import (
     ChatCompletion,
     ChatCompletionChunk,
@@ -153,7 +154,7 @@ class _Decoder:
             if extra and "error" in extra:
                 raise self._error(json.loads(text))
         if self.request_id is not None:
-            chunk._set_request_id(self.request_id)
+            set_request_id(chunk, self.request_id)
         for choice in choices:
             if choice.delta.tool_calls:
                 indexer = self._indexers.setdefault(choice.index, _ToolIndexer())
