@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import TracebackType
+from typing import Literal
 
 from langchain_core import exceptions as lc
 
@@ -196,20 +198,39 @@ def translate_error(error: core.ZeroGPUError) -> core.ZeroGPUError:
     return twin
 
 
-@contextmanager
-def translating_errors() -> Iterator[None]:
+class _TranslatingErrors:
+    """The context manager of :func:`translating_errors` (stateless, so one is shared).
+
+    A class rather than ``@contextmanager``: entered on every call and stream, and a
+    generator-based manager costs a generator and two resumptions each time.
+    """
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> Literal[False]:
+        if isinstance(error, core.ZeroGPUError):
+            twin = translate_error(error)
+            if twin is not error:
+                raise twin from error
+        return False
+
+
+_TRANSLATING_ERRORS = _TranslatingErrors()
+
+
+def translating_errors() -> _TranslatingErrors:
     """Re-raise core errors from the block as their LangChain-aware twins.
 
     A plain context manager, so the sync and async code paths (including async
     generators) share it.
     """
-    try:
-        yield
-    except core.ZeroGPUError as error:
-        twin = translate_error(error)
-        if twin is error:
-            raise
-        raise twin from error
+    return _TRANSLATING_ERRORS
 
 
 @contextmanager

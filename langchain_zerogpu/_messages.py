@@ -286,10 +286,14 @@ class ChunkBuilder:
         Raises:
             ValueError: when the stream carries more than one choice (``n > 1``).
         """
-        self._id = self._id or chunk.id
-        self._served_model = self._served_model or chunk.model
-        self._fingerprint = self._fingerprint or chunk.system_fingerprint
-        if self._request_id is None:  # the property lookup is not free, per token
+        # The first non-empty value of each, read only while it is missing (per token).
+        if not self._id:
+            self._id = chunk.id
+        if not self._served_model:
+            self._served_model = chunk.model
+        if not self._fingerprint:
+            self._fingerprint = chunk.system_fingerprint
+        if self._request_id is None:
             self._request_id = chunk.request_id
         if chunk.usage is not None:
             self._usage = chunk.usage

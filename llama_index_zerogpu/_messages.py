@@ -164,9 +164,19 @@ def completion_to_chat_response(completion: ChatCompletion) -> ChatResponse:
         extra["reasoning_content"] = reasoning
     return ChatResponse(
         message=message_from_parts(answer, reasoning, message.tool_calls),
-        raw=completion.model_dump(exclude_unset=True),
+        raw=_as_received(completion),
         additional_kwargs=extra,
     )
+
+
+def _as_received(completion: ChatCompletion) -> dict[str, Any]:
+    """``raw``: the body's fields and unknown keys, without defaults the server left
+    out; ``model_dump(exclude_unset=True)`` minus its Python wrapper (a sixth of its
+    cost, on every call)."""
+    raw: dict[str, Any] = type(completion).__pydantic_serializer__.to_python(
+        completion, exclude_unset=True
+    )
+    return raw
 
 
 def tool_selections(message: ChatMessage) -> list[ToolSelection]:

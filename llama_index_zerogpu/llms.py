@@ -104,20 +104,23 @@ class ZeroGPU(ArgumentPolicy, ZeroGPUConnection, FunctionCallingLLM):
 
     @property
     def metadata(self) -> LLMMetadata:
+        # LlamaIndex reads this on every call (its callback payload): one catalog lookup.
         info = catalog.find_model(self.model)
         default_window = info.input_token_limit if info else DEFAULT_CONTEXT_WINDOW
         return LLMMetadata(
             context_window=self.context_window or default_window,
             num_output=self.max_tokens or DEFAULT_NUM_OUTPUTS,
             is_chat_model=True,
-            is_function_calling_model=self._function_calling(),
+            is_function_calling_model=self._function_calling(info),
             model_name=self.model,
         )
 
-    def _function_calling(self) -> bool:
+    def _function_calling(self, info: catalog.ModelInfo | None = None) -> bool:
+        """The override if set, else the catalog's flag (``info``: the model's entry,
+        when the caller already looked it up)."""
         if self.is_function_calling_model is not None:
             return self.is_function_calling_model
-        info = catalog.find_model(self.model)
+        info = info or catalog.find_model(self.model)
         return bool(info and info.function_calling)
 
     def _body(self, messages: Sequence[ChatMessage], kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import httpx
 from pydantic import ValidationError
 
 from zerogpu_core._client_settings import ClientSettings
-from zerogpu_core._deadline import attempt_seconds, deadline_expired, read_within
+from zerogpu_core._deadline import ReadWithin, attempt_seconds, deadline_expired
 from zerogpu_core._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -89,8 +89,9 @@ def parse_json(model: type[R]) -> Callable[[httpx.Response], R]:
     def parse(response: httpx.Response) -> R:
         request_id = response.headers.get("x-request-id")
         try:
-            # One pass from bytes to model: pydantic parses the JSON itself.
-            parsed = model.model_validate_json(response.content)
+            # One pass from bytes to model: pydantic parses the JSON itself (its
+            # validator called directly, without model_validate_json's wrapper).
+            parsed: R = model.__pydantic_validator__.validate_json(response.content)
         except ValidationError as exc:
             raise _unparsable(response, exc, request_id) from None
         parsed._set_request_id(request_id)
@@ -302,7 +303,7 @@ class SyncTransport(_ClientBase):
             if seconds is None:
                 response.read()
             else:
-                with read_within(response, started + seconds, seconds):
+                with ReadWithin(response, started + seconds, seconds):
                     response.read()
         finally:
             response.close()

@@ -12,17 +12,20 @@ at once and is reported as a timeout.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
+from types import TracebackType
+from typing import Literal
 
 import httpx
 
-__all__ = ["attempt_seconds", "deadline_expired", "read_within"]
+__all__ = ["ReadWithin", "attempt_seconds", "deadline_expired"]
 
 
 def attempt_seconds(timeout: float | httpx.Timeout) -> float | None:
@@ -137,24 +140,40 @@ def _shut(sock: socket.socket) -> None:
         sock.shutdown(socket.SHUT_RDWR)
 
 
-@contextmanager
-def read_within(response: httpx.Response, deadline: float, seconds: float) -> Iterator[None]:
+class ReadWithin:
     """Let the block read ``response`` until the monotonic ``deadline``.
 
     Past it the connection is shut down and the read's error becomes
     :func:`deadline_expired`. A response without a socket (a mock transport) is
-    only checked once the block ends.
+    only checked once the block ends. A class, not ``@contextmanager``: it wraps
+    every request, and a generator-based manager costs a generator per call.
     """
-    sock = _socket_of(response)
-    alarm = _WATCHDOG.arm(deadline, lambda: _shut(sock)) if sock is not None else None
-    try:
-        yield
-    except httpx.TransportError:
-        if alarm is not None and alarm.fired:
-            raise deadline_expired(seconds) from None
-        raise
-    finally:
+
+    __slots__ = ("_alarm", "_deadline", "_response", "_seconds")
+
+    def __init__(self, response: httpx.Response, deadline: float, seconds: float) -> None:
+        self._response = response
+        self._deadline = deadline
+        self._seconds = seconds
+        self._alarm: _Alarm | None = None
+
+    def __enter__(self) -> None:
+        sock = _socket_of(self._response)
+        if sock is not None:
+            self._alarm = _WATCHDOG.arm(self._deadline, functools.partial(_shut, sock))
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> Literal[False]:
+        alarm = self._alarm
         if alarm is not None:
+            fired = alarm.fired
             alarm.cancel()
-    if alarm is None and time.monotonic() > deadline:
-        raise deadline_expired(seconds)
+            if fired and isinstance(error, httpx.TransportError):
+                raise deadline_expired(self._seconds) from None
+        elif error is None and time.monotonic() > self._deadline:
+            raise deadline_expired(self._seconds)
+        return False

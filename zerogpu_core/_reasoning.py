@@ -50,6 +50,11 @@ class ThinkTagSplitter:
         self._buffer = ""
         self._close_tag: str | None = None
 
+    @property
+    def idle(self) -> bool:
+        """Nothing held back and no tag open: text without ``<`` passes unchanged."""
+        return not self._buffer and self._close_tag is None
+
     def feed(self, text: str) -> tuple[str, str]:
         """Consume one delta and return what can be emitted now."""
         if not self._buffer and self._close_tag is None and "<" not in text:

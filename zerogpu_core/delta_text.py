@@ -36,14 +36,27 @@ class DeltaTextSplitter:
         self._tags = ThinkTagSplitter()
         self._inline_reasoning = False
         self._answer_started = False
+        # The answer has started and no tag is open or half-read: a delta of text
+        # without "<" is answer text as it is (nearly every streamed token).
+        self._plain = False
 
     def feed(self, delta: ChoiceDelta) -> tuple[str, str]:
         """The answer and reasoning text this delta adds (either may be empty)."""
+        content = delta.content
+        if (
+            self._plain
+            and content
+            and "<" not in content
+            and not delta.reasoning
+            and not delta.reasoning_content
+        ):
+            return content, ""
         explicit = (delta.reasoning or "") + (delta.reasoning_content or "")
-        answer, inline = self._tags.feed(delta.content) if delta.content else ("", "")
-        if self._answer_started and not inline:
-            return answer, explicit  # mid-answer plain text: nothing left to strip
-        return self._answer(answer, inline), explicit + inline
+        answer, inline = self._tags.feed(content) if content else ("", "")
+        if inline or not self._answer_started:
+            answer = self._answer(answer, inline)  # mid-answer plain text needs no stripping
+        self._plain = self._answer_started and self._tags.idle
+        return answer, explicit + inline
 
     def flush(self) -> tuple[str, str]:
         """Text held back at the end of the stream (a possible partial tag)."""

@@ -26,6 +26,7 @@ from zerogpu_core._exceptions import (
     ZeroGPUError,
     error_from_body,
 )
+from zerogpu_core.types._base import set_request_id
 from zerogpu_core.types.chat import (
     ChatCompletion,
     ChatCompletionChunk,
@@ -146,19 +147,15 @@ class _Decoder:
             chunk: ChatCompletionChunk = _validate_chunk(text)
         except ValidationError as exc:
             raise self._invalid(text, exc) from None
-        if (
-            "choices" not in chunk.model_fields_set
-            and chunk.model_extra
-            and "error" in chunk.model_extra
-        ):
-            raise error_from_body(
-                self.response.status_code if self.response.status_code >= 400 else 500,
-                json.loads(text),
-                request_id=self.request_id,
-            )
+        choices = chunk.choices
+        # An error event has no choices: the cheap test first, on every token.
+        if not choices and "choices" not in chunk.model_fields_set:
+            extra = chunk.model_extra
+            if extra and "error" in extra:
+                raise self._error(json.loads(text))
         if self.request_id is not None:
-            chunk._set_request_id(self.request_id)
-        for choice in chunk.choices:
+            set_request_id(chunk, self.request_id)
+        for choice in choices:
             if choice.delta.tool_calls:
                 indexer = self._indexers.setdefault(choice.index, _ToolIndexer())
                 for delta in choice.delta.tool_calls:

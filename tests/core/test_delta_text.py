@@ -34,3 +34,24 @@ def test_plain_text_keeps_its_whitespace_and_angle_brackets() -> None:
         "  a < b <br>",
         "",
     )
+
+
+def test_tag_split_across_deltas_after_plain_answer_text_still_splits() -> None:
+    # Plain deltas once the answer has started take a shortcut past the tag
+    # splitter; a tag that begins later, cut between deltas, must still be found.
+    deltas = ["Sure", ", here", " it is <th", "ink>che", "ck</thi", "nk> done", " now"]
+    splitter = DeltaTextSplitter()
+    parts = [splitter.feed(ChoiceDelta(content=d)) for d in deltas] + [splitter.flush()]
+    assert parts[:3] == [("Sure", ""), (", here", ""), (" it is ", "")]
+    assert "".join(p[0] for p in parts) == "Sure, here it is  done now"
+    assert "".join(p[1] for p in parts) == "check"
+
+
+def test_reasoning_fields_between_plain_answer_deltas_are_kept() -> None:
+    assert _run(
+        ChoiceDelta(content="A"),
+        ChoiceDelta(content="B"),
+        ChoiceDelta(content="C", reasoning="r"),
+        ChoiceDelta(content="D", reasoning_content="s"),
+        ChoiceDelta(content="E"),
+    ) == ("ABCDE", "rs")

@@ -70,6 +70,7 @@ def test_sse_stream_yields_chunks_and_requests_usage() -> None:
         )
     )
     chunks = collect(client_for(script))
+    assert {c.request_id for c in chunks} == {"req_s"}  # every chunk, not only the first
     body = json.loads(script.requests[0].content)
     assert body["stream"] is True
     assert body["stream_options"] == {"include_usage": True}

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
-__all__ = ["ResponseModel", "WireModel"]
+__all__ = ["ResponseModel", "WireModel", "set_request_id"]
 
 
 class WireModel(BaseModel):
@@ -69,3 +69,9 @@ class ResponseModel(WireModel):
         copied = super().__deepcopy__(memo)
         copied._set_request_id(self.request_id)
         return copied
+
+
+#: ``set_request_id(model, request_id)``: what :meth:`ResponseModel._set_request_id`
+#: does, as the slot's own setter (half the cost of the method call; the stream
+#: decoder records the id on every chunk).
+set_request_id = ResponseModel._zerogpu_request_id.__set__  # type: ignore[attr-defined]

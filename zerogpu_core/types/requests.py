@@ -26,7 +26,12 @@ class _Body(BaseModel):
 
     def to_body(self) -> dict[str, Any]:
         """The JSON body: unset fields are omitted, extra fields kept."""
-        return self.model_dump(exclude_none=True, by_alias=True)
+        # model_dump(exclude_none=True, by_alias=True) without its Python wrapper,
+        # which costs half as much again as the dump itself (on every request).
+        body: dict[str, Any] = type(self).__pydantic_serializer__.to_python(
+            self, exclude_none=True, by_alias=True
+        )
+        return body
 
 
 class JSONSchemaFormat(BaseModel):

@@ -50,13 +50,19 @@ class Usage(WireModel):
     @property
     def reasoning_tokens(self) -> int | None:
         """Reasoning tokens when reported (chat or responses details)."""
-        found = _detail(self.completion_tokens_details, "reasoning_tokens")
-        return (
-            found if found is not None else _detail(self.output_tokens_details, "reasoning_tokens")
+        return _either(
+            self.completion_tokens_details, self.output_tokens_details, "reasoning_tokens"
         )
 
     @property
     def cached_tokens(self) -> int | None:
         """Cached input tokens when reported."""
-        found = _detail(self.prompt_tokens_details, "cached_tokens")
-        return found if found is not None else _detail(self.input_tokens_details, "cached_tokens")
+        return _either(self.prompt_tokens_details, self.input_tokens_details, "cached_tokens")
+
+
+def _either(chat: dict[str, Any] | None, responses: dict[str, Any] | None, key: str) -> int | None:
+    """``key`` from the chat details, else from the responses details."""
+    if not chat and not responses:
+        return None  # the usual usage block, read on every call: no details at all
+    found = _detail(chat, key)
+    return found if found is not None else _detail(responses, key)
