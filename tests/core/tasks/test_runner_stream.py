@@ -146,6 +146,28 @@ async def test_async_retry_due_goes_before_new_jobs() -> None:
     assert finished.index("a") <= 1, finished
 
 
+def test_a_due_retry_waiting_for_a_slot_does_not_spin() -> None:
+    """Every slot busy and a retry already due: the coordinator waits for a slot. It
+    used to time out at the (past) due time again and again, spinning on the GIL the
+    workers need (bulk runs at concurrency 32 with 10% transient 500s spent 2.7
+    instead of 1.1 ms of CPU per document)."""
+    failed_once: set[str] = set()
+
+    def job(word: str) -> str:
+        if word == "a" and word not in failed_once:
+            failed_once.add(word)
+            raise RetryLater(ZeroGPUError("transient"), 0.02)
+        time.sleep(0.3)  # "b" and "c" hold both slots long after the retry is due
+        return word
+
+    cpu, wall = time.process_time(), time.perf_counter()
+    outcome = run_documents(TASK, job, ["a", "b", "c"], max_concurrency=2)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    assert outcome.results == ("a", "b", "c")
+    assert wall >= 0.6  # the retry of "a" waited for a slot
+    assert cpu < 0.15, f"{cpu:.2f}s of CPU over {wall:.2f}s of waiting"
+
+
 def _failing_outcomes() -> list[DocumentOutcome[str]]:
     failure = ItemFailure(1, "n1", RuntimeError("boom"))
     return [
