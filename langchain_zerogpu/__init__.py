@@ -11,6 +11,7 @@ load the Batch API, the task helpers, the transformers or the tools.
 from typing import TYPE_CHECKING, Any
 
 from langchain_zerogpu import _requires  # noqa: F401  (must run first)
+from zerogpu_core._lazy import LazyExports
 
 if TYPE_CHECKING:
     from langchain_zerogpu._client import ZeroGPUClient
@@ -110,19 +111,15 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'langchain_zerogpu' has no attribute {name!r}")
-    import importlib
+_lazy = LazyExports(__name__, _EXPORTS, globals())
 
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
+
+def __getattr__(name: str) -> Any:
+    return _lazy.load(name)
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+    return _lazy.names()
 
 
 __version__ = "2.0.0"

@@ -7,6 +7,7 @@ load the embeddings, the task helpers or the transformations.
 from typing import TYPE_CHECKING, Any
 
 from llama_index_zerogpu import _requires  # noqa: F401  (must run first)
+from zerogpu_core._lazy import LazyExports
 
 if TYPE_CHECKING:
     from llama_index_zerogpu.embeddings import ZeroGPUEmbedding
@@ -68,16 +69,12 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'llama_index_zerogpu' has no attribute {name!r}")
-    import importlib
+_lazy = LazyExports(__name__, _EXPORTS, globals())
 
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
+
+def __getattr__(name: str) -> Any:
+    return _lazy.load(name)
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+    return _lazy.names()

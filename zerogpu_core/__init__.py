@@ -13,6 +13,8 @@ say) does not build the wire models and helpers of every other route.
 
 from typing import TYPE_CHECKING, Any
 
+from zerogpu_core._lazy import LazyExports
+
 if TYPE_CHECKING:
     from zerogpu_core import catalog, types
     from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
@@ -97,20 +99,15 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'zerogpu_core' has no attribute {name!r}")
-    import importlib
+_lazy = LazyExports(__name__, _EXPORTS, globals())
 
-    imported = importlib.import_module(module)
-    value = imported if module == f"zerogpu_core.{name}" else getattr(imported, name)
-    globals()[name] = value  # later lookups skip this function
-    return value
+
+def __getattr__(name: str) -> Any:
+    return _lazy.load(name)
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+    return _lazy.names()
 
 
 __all__ = [

@@ -6,6 +6,8 @@ the batch, file, embedding, moderation and responses models.
 
 from typing import TYPE_CHECKING, Any
 
+from zerogpu_core._lazy import LazyExports
+
 if TYPE_CHECKING:
     from zerogpu_core.types.batches import (
         TERMINAL_BATCH_STATUSES,
@@ -63,19 +65,15 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'zerogpu_core.types' has no attribute {name!r}")
-    import importlib
+_lazy = LazyExports(__name__, _EXPORTS, globals())
 
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
+
+def __getattr__(name: str) -> Any:
+    return _lazy.load(name)
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+    return _lazy.names()
 
 
 __all__ = [
