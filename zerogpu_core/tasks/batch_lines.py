@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from zerogpu_core.tasks.batch_plan import BatchPlan
     from zerogpu_core.tasks.runner import ChunkedTask
 
-__all__ = ["LineAssembly", "Ready", "Resend", "line_id", "parse_line_id"]
+__all__ = ["LineAssembly", "Ready", "Resend", "missing_in"]
 
 D = TypeVar("D")
 J = TypeVar("J")

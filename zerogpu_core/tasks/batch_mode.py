@@ -31,10 +31,11 @@ from zerogpu_core.batch import (
     BatchResults,
     BatchRunner,
 )
+from zerogpu_core.batch.ids import line_id
 from zerogpu_core.batch.job import LOOKUP_GRACE
 from zerogpu_core.batch.state import BatchJobState
 from zerogpu_core.tasks.batch_lines import LineAssembly, Ready, Resend, missing_in
-from zerogpu_core.tasks.batch_plan import BatchPlan, line_id, plan_batch
+from zerogpu_core.tasks.batch_plan import BatchPlan, plan_batch
 from zerogpu_core.tasks.outcomes import DocumentOutcome, acollect, collect
 from zerogpu_core.tasks.results import DocumentResults
 
@@ -133,8 +134,7 @@ def iter_assembled(
     document fails with the first failed line's :class:`BatchItemError`, or with
     the error ``resolve``, ``resend`` or ``finish`` raised.
     """
-    yield from plan.early
-    plan.early = []
+    yield from _early(plan)
     lines = LineAssembly(plan, task)
     for item in results:
         got = lines.add(item.custom_id, item.completion or _line_error(item.error, item.custom_id))
@@ -187,9 +187,8 @@ async def aiter_assembled(
     resend: Callable[[J], Awaitable[P]],
 ) -> AsyncIterator[DocumentOutcome[R]]:
     """Async :func:`iter_assembled`."""
-    for early in plan.early:
+    for early in _early(plan):
         yield early
-    plan.early = []
     lines = LineAssembly(plan, task)
     for item in results:
         got = lines.add(item.custom_id, item.completion or _line_error(item.error, item.custom_id))

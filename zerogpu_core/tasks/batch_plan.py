@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from zerogpu_core.batch.ids import LineIds, line_id, parse_line_id
+from zerogpu_core.batch.ids import LineIds, line_id
 from zerogpu_core.batch.jsonl import make_batch_line
 from zerogpu_core.batch.spool import SpooledLines
 from zerogpu_core.tasks.outcomes import DocumentOutcome, DocumentSteps
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from zerogpu_core.tasks.runner import ChunkedTask
 
-__all__ = ["BatchPlan", "LineIds", "line_id", "parse_line_id", "plan_batch"]
+__all__ = ["BatchPlan", "plan_batch"]
 
 D = TypeVar("D")
 J = TypeVar("J")
