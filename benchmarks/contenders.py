@@ -22,6 +22,7 @@ from zerogpu_core import ZeroGPUClient
 __all__ = [
     "BEST_CHAT",
     "BEST_LLAMA",
+    "BEST_SSE_STREAM",
     "BEST_STREAM",
     "CORE_STREAM",
     "MODEL",
@@ -40,6 +41,7 @@ _BODY = {"model": MODEL, "messages": [{"role": "user", "content": PROMPT}]}
 BEST_CHAT = "best possible: BaseChatModel over bare httpx"
 BEST_LLAMA = "best possible: LlamaIndex LLM over bare httpx"
 BEST_STREAM = "best possible: BaseChatModel.stream over bare SSE"
+BEST_SSE_STREAM = "best possible over httpx-sse: BaseChatModel.stream, SSE parsed to the spec"
 CORE_STREAM = "core ZeroGPUClient.stream_chat_completion"
 
 
@@ -84,8 +86,10 @@ def repeat(call: Callable[[], Any]) -> Callable[[int], Sample]:
     return batch
 
 
-def _best(endpoint: Endpoint) -> BareLangChainChat:
-    return BareLangChainChat(model=MODEL, base_url=endpoint.base_url, api_key=endpoint.api_key)
+def _best(endpoint: Endpoint, *, sse_parser: bool = False) -> BareLangChainChat:
+    return BareLangChainChat(
+        model=MODEL, base_url=endpoint.base_url, api_key=endpoint.api_key, sse_parser=sse_parser
+    )
 
 
 def _ours(endpoint: Endpoint) -> ChatZeroGPU:
@@ -198,6 +202,7 @@ def stream_contenders(endpoint: Endpoint) -> list[Contender]:
     """Streaming ``stream()``: ours, ``ChatOpenAI``, the core client, the best possible
     LangChain stream and raw SSE lines over httpx."""
     ours, openai, best = _ours(endpoint), _chat_openai(endpoint), _best(endpoint)
+    best_sse = _best(endpoint, sse_parser=True)
     core = ZeroGPUClient(base_url=endpoint.base_url, api_key=endpoint.api_key)
     http = httpx.Client()
     url = f"{endpoint.base_url}/chat/completions"
@@ -213,6 +218,7 @@ def stream_contenders(endpoint: Endpoint) -> list[Contender]:
         Contender("ChatZeroGPU.stream", _chunk_spans(lambda: ours.stream(PROMPT))),
         Contender("ChatOpenAI.stream", _chunk_spans(lambda: openai.stream(PROMPT))),
         Contender(BEST_STREAM, _chunk_spans(lambda: best.stream(PROMPT))),
+        Contender(BEST_SSE_STREAM, _chunk_spans(lambda: best_sse.stream(PROMPT))),
         Contender(CORE_STREAM, _chunk_spans(lambda: core.stream_chat_completion(body))),
         Contender("bare httpx SSE lines", _chunk_spans(bare)),
     ]

@@ -18,6 +18,7 @@ from benchmarks import footprint, report, retry_slots, user_env
 from benchmarks.contenders import (
     BEST_CHAT,
     BEST_LLAMA,
+    BEST_SSE_STREAM,
     BEST_STREAM,
     CORE_STREAM,
     Endpoint,
@@ -86,12 +87,25 @@ def call_goal(stats: dict[str, Stats], ours: str) -> report.Target:
 
 
 def stream_goals(stats: dict[str, Stats]) -> list[report.Target]:
-    """Per chunk: ``ChatZeroGPU.stream`` <= 1.15x the best LangChain stream, core <= 1.3x bare."""
+    """Per chunk: ``ChatZeroGPU.stream`` <= 1.15x the best LangChain stream, core <= 1.3x bare.
+
+    The issue's row compares against a stream that splits lines; our own second row
+    compares against the same best possible stream reading SSE with ``httpx-sse``,
+    the spec parser ours uses, so that it shows what our own code costs.
+    """
+    ours = stats["ChatZeroGPU.stream"].wall * 1e6
     return [
         _ratio_target(
             f"`ChatZeroGPU.stream` per chunk vs `{BEST_STREAM}`",
-            stats["ChatZeroGPU.stream"].wall * 1e6,
+            ours,
             stats[BEST_STREAM].wall * 1e6,
+            1.15,
+            "us",
+        ),
+        _ratio_target(
+            f"(ours) `ChatZeroGPU.stream` per chunk vs `{BEST_SSE_STREAM}`",
+            ours,
+            stats[BEST_SSE_STREAM].wall * 1e6,
             1.15,
             "us",
         ),

@@ -279,6 +279,8 @@ class ChunkBuilder:
         self._fingerprint: str | None = None
         self._finish_reason: str | None = None
         self._usage: Usage | None = None
+        # Id and model are known and the answer runs as plain text: see build().
+        self._steady = False
 
     def build(self, chunk: ChatCompletionChunk) -> ChatGenerationChunk | None:
         """The LangChain chunk for one wire chunk, or ``None`` when it adds nothing.
@@ -286,7 +288,36 @@ class ChunkBuilder:
         Raises:
             ValueError: when the stream carries more than one choice (``n > 1``).
         """
-        # The first non-empty value of each, read only while it is missing (per token).
+        choices = chunk.choices
+        if self._steady and len(choices) == 1 and chunk.usage is None:
+            # Nearly every token: one choice adding plain answer text and nothing
+            # else. Everything build_any() would record is already known (the id and
+            # model are the first non-empty ones; the request id is the response's),
+            # so the chunk is built at once; any other delta takes the full path.
+            choice = choices[0]
+            delta = choice.delta
+            text = delta.content
+            if (
+                text
+                and not choice.index
+                and not choice.finish_reason
+                and not delta.tool_calls
+                and "<" not in text
+                and not delta.reasoning
+                and not delta.reasoning_content
+            ):
+                if not self._fingerprint:
+                    self._fingerprint = chunk.system_fingerprint
+                message = AIMessageChunk(
+                    content=text, response_metadata={"model_provider": PROVIDER}, id=self._id
+                )
+                return ChatGenerationChunk(message=message)
+        built = self._build_any(chunk)
+        self._steady = bool(self._id and self._served_model) and self._splitter.plain
+        return built
+
+    def _build_any(self, chunk: ChatCompletionChunk) -> ChatGenerationChunk | None:
+        # The first non-empty value of each, read only while it is missing.
         if not self._id:
             self._id = chunk.id
         if not self._served_model:
@@ -321,15 +352,7 @@ class ChunkBuilder:
             return self._chunk(answer, reasoning)
         if not answer:
             return None
-        # Plain answer text, nearly every chunk: built here without _chunk's keyword
-        # handling, which costs as much as the rest of this method.
-        if self._id:
-            message = AIMessageChunk(
-                content=answer, response_metadata={"model_provider": PROVIDER}, id=self._id
-            )
-        else:
-            message = AIMessageChunk(content=answer, response_metadata={"model_provider": PROVIDER})
-        return ChatGenerationChunk(message=message)
+        return self._chunk(answer, reasoning)
 
     def finish(self) -> ChatGenerationChunk:
         """The closing chunk: held-back text, usage and response metadata."""

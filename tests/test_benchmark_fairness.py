@@ -52,10 +52,11 @@ def test_best_langchain_invoke_builds_our_message(emulator: Emulator) -> None:
     assert _message(best) == _message(ours)
 
 
-def test_best_langchain_stream_builds_our_chunks(emulator: Emulator) -> None:
+@pytest.mark.parametrize("sse_parser", [False, True], ids=["line-split", "httpx-sse"])
+def test_best_langchain_stream_builds_our_chunks(emulator: Emulator, sse_parser: bool) -> None:
     settings = {"model": MODEL, "base_url": emulator.base_url, "api_key": KEY}
     ours = list(ChatZeroGPU(**settings).stream("Say hi"))
-    best = list(BareLangChainChat(**settings).stream("Say hi"))
+    best = list(BareLangChainChat(**settings, sse_parser=sse_parser).stream("Say hi"))
     assert len(best) == len(ours) > 2
     assert [_message(c) for c in best] == [_message(c) for c in ours]
     assert {c.id for c in best} == {best[-1].response_metadata["id"]}

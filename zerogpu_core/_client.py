@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+import functools
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -95,17 +96,13 @@ class ZeroGPUClient(SyncTransport):
 
     def stream_chat_completion(
         self, request: ChatInput = None, /, **fields: Any
-    ) -> Iterator[ChatCompletionChunk]:
+    ) -> Generator[ChatCompletionChunk, None, None]:
         """Streamed chat completion; see :mod:`zerogpu_core.streaming` for guarantees."""
         # Loaded on the first stream: the SSE decoder costs import time chat never uses.
-        from zerogpu_core.streaming import iter_chat_chunks
+        from zerogpu_core.streaming import open_chat_chunks
 
         spec = routes.chat(request, fields, stream=True)
-        response = self._send(spec)
-        try:
-            yield from iter_chat_chunks(response)
-        finally:
-            response.close()
+        return open_chat_chunks(functools.partial(self._send, spec))
 
     def create_response(self, request: ResponseInput = None, /, **fields: Any) -> Response:
         """``POST /responses`` (string ``input``, optional ``instructions``)."""
@@ -222,19 +219,14 @@ class AsyncZeroGPUClient(AsyncTransport):
         """See :meth:`ZeroGPUClient.chat_completion`."""
         return await self._request(routes.chat(request, fields, stream=False))
 
-    async def stream_chat_completion(
+    def stream_chat_completion(
         self, request: ChatInput = None, /, **fields: Any
-    ) -> AsyncIterator[ChatCompletionChunk]:
+    ) -> AsyncGenerator[ChatCompletionChunk, None]:
         """See :meth:`ZeroGPUClient.stream_chat_completion`."""
-        from zerogpu_core.streaming import aiter_chat_chunks  # on first use, as above
+        from zerogpu_core.streaming import aopen_chat_chunks  # on first use, as above
 
         spec = routes.chat(request, fields, stream=True)
-        response = await self._send(spec)
-        try:
-            async for chunk in aiter_chat_chunks(response):
-                yield chunk
-        finally:
-            await response.aclose()
+        return aopen_chat_chunks(functools.partial(self._send, spec))
 
     async def create_response(self, request: ResponseInput = None, /, **fields: Any) -> Response:
         """See :meth:`ZeroGPUClient.create_response`."""

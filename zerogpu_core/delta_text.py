@@ -36,15 +36,17 @@ class DeltaTextSplitter:
         self._tags = ThinkTagSplitter()
         self._inline_reasoning = False
         self._answer_started = False
-        # The answer has started and no tag is open or half-read: a delta of text
-        # without "<" is answer text as it is (nearly every streamed token).
-        self._plain = False
+        #: The answer has started and no tag is open or half-read: a delta of text
+        #: without ``<`` and without reasoning fields is answer text as it is, and
+        #: feeding it would change nothing (nearly every streamed token). Adapters
+        #: may skip :meth:`feed` for such deltas.
+        self.plain = False
 
     def feed(self, delta: ChoiceDelta) -> tuple[str, str]:
         """The answer and reasoning text this delta adds (either may be empty)."""
         content = delta.content
         if (
-            self._plain
+            self.plain
             and content
             and "<" not in content
             and not delta.reasoning
@@ -55,7 +57,7 @@ class DeltaTextSplitter:
         answer, inline = self._tags.feed(content) if content else ("", "")
         if inline or not self._answer_started:
             answer = self._answer(answer, inline)  # mid-answer plain text needs no stripping
-        self._plain = self._answer_started and self._tags.idle
+        self.plain = self._answer_started and self._tags.idle
         return answer, explicit + inline
 
     def flush(self) -> tuple[str, str]:

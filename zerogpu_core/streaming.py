@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,8 +44,10 @@ from zerogpu_core.types.usage import Usage
 __all__ = [
     "StreamAccumulator",
     "aiter_chat_chunks",
+    "aopen_chat_chunks",
     "completion_to_chunk",
     "iter_chat_chunks",
+    "open_chat_chunks",
 ]
 
 _DONE = "[DONE]"
@@ -136,23 +138,25 @@ class _Decoder:
 
     def event(self, data: str) -> ChatCompletionChunk | None:
         """Decode one SSE ``data`` field; ``None`` for keep-alives and ``[DONE]``."""
-        text = data.strip()
-        if text == _DONE:
-            self.done = True
-            return None
-        if not text:
-            return None
         try:
-            # One pass from text to model: pydantic parses the JSON itself.
-            chunk: ChatCompletionChunk = _validate_chunk(text)
+            # One pass from text to model: pydantic parses the JSON itself. ``[DONE]``
+            # and keep-alives are not JSON, so they are told apart only once parsing
+            # fails (once per stream), not tested for on every token.
+            chunk: ChatCompletionChunk = _validate_chunk(data)
         except ValidationError as exc:
+            text = data.strip()
+            if text == _DONE:
+                self.done = True
+                return None
+            if not text:
+                return None
             raise self._invalid(text, exc) from None
         choices = chunk.choices
         # An error event has no choices: the cheap test first, on every token.
         if not choices and "choices" not in chunk.model_fields_set:
             extra = chunk.model_extra
             if extra and "error" in extra:
-                raise self._error(json.loads(text))
+                raise self._error(json.loads(data))
         if self.request_id is not None:
             set_request_id(chunk, self.request_id)
         for choice in choices:
@@ -243,46 +247,91 @@ async def _adrain(events: AsyncIterator[ServerSentEvent]) -> None:
 
 def iter_chat_chunks(response: httpx.Response) -> Iterator[ChatCompletionChunk]:
     """Chunks of a streaming response (the caller closes the response)."""
-    decoder = _Decoder(response)
-    if not _is_sse(response):
-        response.read()
-        yield decoder.whole()
-        return
-    events = EventSource(response).iter_sse()
+    return _iter_chunks(lambda: response, close=False)
+
+
+def open_chat_chunks(
+    send: Callable[[], httpx.Response],
+) -> Generator[ChatCompletionChunk, None, None]:
+    """Chunks of the stream that ``send()`` opens on the first ``next()``.
+
+    The response is closed when the iterator ends or is closed. The client's
+    ``stream_chat_completion`` returns this iterator itself: a generator wrapped
+    around another costs a resumption on every streamed token.
+    """
+    return _iter_chunks(send, close=True)
+
+
+def _iter_chunks(
+    send: Callable[[], httpx.Response], *, close: bool
+) -> Generator[ChatCompletionChunk, None, None]:
+    response = send()
     try:
-        for sse in events:
-            chunk = decoder.event(sse.data)
-            if decoder.done:
-                break
-            if chunk is not None:
-                yield chunk
-    except httpx.TransportError as exc:
-        raise decoder.interrupted(exc) from exc
-    if not decoder.done:
-        raise decoder.interrupted()
-    _drain(events)
+        decoder = _Decoder(response)
+        if not _is_sse(response):
+            response.read()
+            yield decoder.whole()
+            return
+        events = EventSource(response).iter_sse()
+        try:
+            for sse in events:
+                chunk = decoder.event(sse.data)
+                if decoder.done:
+                    break
+                if chunk is not None:
+                    yield chunk
+        except httpx.TransportError as exc:
+            raise decoder.interrupted(exc) from exc
+        if not decoder.done:
+            raise decoder.interrupted()
+        _drain(events)
+    finally:
+        if close:
+            response.close()
 
 
-async def aiter_chat_chunks(response: httpx.Response) -> AsyncIterator[ChatCompletionChunk]:
+def aiter_chat_chunks(response: httpx.Response) -> AsyncIterator[ChatCompletionChunk]:
     """Async twin of :func:`iter_chat_chunks`."""
-    decoder = _Decoder(response)
-    if not _is_sse(response):
-        await response.aread()
-        yield decoder.whole()
-        return
-    events = EventSource(response).aiter_sse()
+
+    async def given() -> httpx.Response:
+        return response
+
+    return _aiter_chunks(given, close=False)
+
+
+def aopen_chat_chunks(
+    send: Callable[[], Awaitable[httpx.Response]],
+) -> AsyncGenerator[ChatCompletionChunk, None]:
+    """Async twin of :func:`open_chat_chunks`."""
+    return _aiter_chunks(send, close=True)
+
+
+async def _aiter_chunks(
+    send: Callable[[], Awaitable[httpx.Response]], *, close: bool
+) -> AsyncGenerator[ChatCompletionChunk, None]:
+    response = await send()
     try:
-        async for sse in events:
-            chunk = decoder.event(sse.data)
-            if decoder.done:
-                break
-            if chunk is not None:
-                yield chunk
-    except httpx.TransportError as exc:
-        raise decoder.interrupted(exc) from exc
-    if not decoder.done:
-        raise decoder.interrupted()
-    await _adrain(events)
+        decoder = _Decoder(response)
+        if not _is_sse(response):
+            await response.aread()
+            yield decoder.whole()
+            return
+        events = EventSource(response).aiter_sse()
+        try:
+            async for sse in events:
+                chunk = decoder.event(sse.data)
+                if decoder.done:
+                    break
+                if chunk is not None:
+                    yield chunk
+        except httpx.TransportError as exc:
+            raise decoder.interrupted(exc) from exc
+        if not decoder.done:
+            raise decoder.interrupted()
+        await _adrain(events)
+    finally:
+        if close:
+            await response.aclose()
 
 
 @dataclass

@@ -278,3 +278,51 @@ async def test_async_stream_reads_the_body_to_its_end_after_done() -> None:
     assert [c.choices[0].delta.content for c in chunks] == ["a"]
     assert body.finished
     await client.aclose()
+
+
+class _ClosingBody(_Body):
+    def __init__(self, *parts: bytes) -> None:
+        super().__init__(*parts)
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+def _two_chunk_body() -> _ClosingBody:
+    events = (chunk({"content": "a"}), chunk({"content": "b"}, "stop"), "[DONE]")
+    return _ClosingBody(*(f"data: {event}\n\n".encode() for event in events))
+
+
+def test_a_stream_is_sent_on_its_first_chunk_and_closed_when_left_early() -> None:
+    body = _two_chunk_body()
+    script = Script(_sse(body))
+    stream = client_for(script).stream_chat_completion(model="m", messages=MESSAGES)
+    assert script.requests == []  # nothing sent until the caller asks for a chunk
+    first = next(stream)
+    assert first.choices[0].delta.content == "a"
+    assert len(script.requests) == 1
+    assert not body.closed
+    stream.close()
+    assert body.closed
+
+
+async def test_async_stream_is_sent_on_its_first_chunk_and_closed_when_left_early() -> None:
+    body = _two_chunk_body()
+    script = Script(_sse(body))
+    client = AsyncZeroGPUClient(
+        api_key="k",
+        base_url="https://example.test/v1",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(script)),
+    )
+    stream = client.stream_chat_completion(model="m", messages=MESSAGES)
+    assert script.requests == []
+    first = await stream.__anext__()
+    assert first.choices[0].delta.content == "a"
+    assert not body.closed
+    await stream.aclose()
+    assert body.closed
+    await client.aclose()

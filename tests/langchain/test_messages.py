@@ -14,6 +14,7 @@ from langchain_core.messages import (
     SystemMessage,
     ToolMessage,
 )
+from langchain_core.outputs import ChatGenerationChunk
 
 from langchain_zerogpu._messages import (
     ChunkBuilder,
@@ -273,3 +274,75 @@ class TestChunkBuilder:
 
     def test_empty_deltas_yield_nothing(self) -> None:
         assert ChunkBuilder(model="m").build(_chunk({"role": "assistant"})) is None
+
+
+class _FullPathBuilder(ChunkBuilder):
+    """The builder without its plain-text fast path: every chunk takes the full path."""
+
+    def build(self, chunk: ChatCompletionChunk) -> ChatGenerationChunk | None:
+        return self._build_any(chunk)
+
+
+_PLAIN_THEN = [
+    pytest.param(_chunk({"content": " <think>x</think> y"}), id="tag-mid-answer"),
+    pytest.param(
+        _chunk({}, choices=[{"index": 0, "delta": {"content": "!"}, "finish_reason": "stop"}]),
+        id="finish-reason-with-text",
+    ),
+    pytest.param(_chunk({"content": "a", "reasoning": "r"}), id="reasoning-field"),
+    pytest.param(_chunk({"content": "a", "reasoning_content": "r"}), id="reasoning-content"),
+    pytest.param(
+        _chunk({"content": "a", "tool_calls": [{"index": 0, "id": "t", "function": {}}]}),
+        id="tool-call",
+    ),
+    pytest.param(_chunk({"content": "a"}, usage={"prompt_tokens": 1}), id="usage-with-text"),
+    pytest.param(_chunk({"content": "a"}, system_fingerprint="fp-late"), id="late-fingerprint"),
+    pytest.param(_chunk({"content": "a"}, id="c2", model="other"), id="other-id-and-model"),
+    pytest.param(_chunk({}, choices=[{"index": 1, "delta": {"content": "a"}}]), id="index-1"),
+    pytest.param(
+        _chunk({}, choices=[{"index": 0, "delta": {"content": "a"}}] * 2), id="two-choices"
+    ),
+]
+
+
+def _built(builder: ChunkBuilder, chunks: list[ChatCompletionChunk]) -> list[object]:
+    out: list[object] = []
+    try:
+        for chunk in chunks:
+            built = builder.build(chunk)
+            out.append(None if built is None else built.message.model_dump())
+    except ValueError as exc:
+        out.append(f"ValueError: {exc}")
+    out.append(builder.finish().message.model_dump())
+    return out
+
+
+@pytest.mark.parametrize("then", _PLAIN_THEN)
+def test_the_plain_text_fast_path_builds_what_the_full_path_builds(
+    then: ChatCompletionChunk,
+) -> None:
+    # Plain text first, so the fast path is taken; then a delta it must not swallow.
+    chunks = [
+        _chunk({"role": "assistant", "content": "Hel"}, system_fingerprint=None),
+        _chunk({"content": "lo"}),
+        then,
+        _chunk({"content": " end"}),
+    ]
+    fast = _built(ChunkBuilder(model="gpt-oss-120b"), chunks)
+    assert fast == _built(_FullPathBuilder(model="gpt-oss-120b"), chunks)
+
+
+def test_plain_text_after_the_first_chunk_takes_the_fast_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    builder = ChunkBuilder(model="gpt-oss-120b")
+    assert builder.build(_chunk({"role": "assistant", "content": "Hel"})) is not None
+
+    def full_path(chunk: ChatCompletionChunk) -> None:
+        raise AssertionError("plain text took the full path")
+
+    monkeypatch.setattr(builder, "_build_any", full_path)
+    built = builder.build(_chunk({"content": "lo"}))
+    assert built is not None
+    assert built.message.content == "lo"
+    assert built.message.id == "c1"
