@@ -326,3 +326,23 @@ async def test_async_stream_is_sent_on_its_first_chunk_and_closed_when_left_earl
     await stream.aclose()
     assert body.closed
     await client.aclose()
+
+
+def test_a_bad_stream_request_fails_at_the_call_before_any_request() -> None:
+    script = Script(_sse(_two_chunk_body()))
+    with pytest.raises(ValueError, match="messages"):
+        client_for(script).stream_chat_completion(model="m", messages=[])
+    assert script.requests == []
+
+
+async def test_a_bad_async_stream_request_fails_at_the_call_before_any_request() -> None:
+    script = Script(_sse(_two_chunk_body()))
+    client = AsyncZeroGPUClient(
+        api_key="k",
+        base_url="https://example.test/v1",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(script)),
+    )
+    with pytest.raises(ValueError, match="messages"):
+        client.stream_chat_completion(model="m", messages=[])
+    assert script.requests == []
+    await client.aclose()
