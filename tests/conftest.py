@@ -17,9 +17,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from zerogpu_core.emulator import Emulator
 
 pytest_plugins = ["zerogpu_core.emulator.pytest_plugin"]
 
@@ -157,3 +160,31 @@ def zerogpu_target(record_mode: str) -> Iterator[Target]:
 
     with Emulator(api_key=TEST_API_KEY) as emulator:
         yield Target(emulator.base_url, TEST_API_KEY, None, "emulator")
+
+
+@pytest.fixture
+def emulator(zerogpu_emulator: Emulator) -> Emulator:
+    """The plugin's ``zerogpu_emulator`` (key ``test-key``, fresh per test), by its short name.
+
+    A module that needs other options (another key, latency, batch lag) overrides it.
+    """
+    return zerogpu_emulator
+
+
+@pytest.fixture
+def emu(zerogpu_emulator: Emulator) -> Emulator:
+    """The plugin's ``zerogpu_emulator`` again, under the shorter name many modules use."""
+    return zerogpu_emulator
+
+
+@pytest.fixture(scope="module")
+def module_emulator() -> Iterator[Emulator]:
+    """One ``Emulator(api_key="test-key")`` shared by every test of a module.
+
+    For modules of many cheap tests. Its request log and fault queue carry over from
+    one test to the next, so a test must not assume either starts empty.
+    """
+    from zerogpu_core.emulator import Emulator
+
+    with Emulator(api_key=TEST_API_KEY) as emulator:
+        yield emulator

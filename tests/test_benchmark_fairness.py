@@ -7,7 +7,6 @@ carry the same content, ids, usage and response metadata.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,12 +21,6 @@ MODEL = "LFM2.5-1.2B-Instruct"
 KEY = "test-key"
 # Differ between two calls to the emulator, whoever makes them.
 _PER_CALL = ("id", "request_id", "created")
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(api_key=KEY) as emu:
-        yield emu
 
 
 def _same_shape(value: Any) -> Any:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -23,12 +22,6 @@ from zerogpu_core import (
 from zerogpu_core.emulator import Emulator, Fault
 
 MESSAGES = [{"role": "user", "content": "Say hello."}]
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key") as emu:
-        yield emu
 
 
 def client_for(emu: Emulator, **kwargs: object) -> ZeroGPUClient:

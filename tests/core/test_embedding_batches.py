@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -32,12 +32,6 @@ pytestmark = pytest.mark.emulator
 
 TEXTS = [f"Text number {n} is about subject {n % 7}." for n in range(20)]
 Embed = Callable[[list[str]], list[list[float]]]
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key") as emu:
-        yield emu
 
 
 def _embedder(emu: Emulator, path: str, batch_size: int, concurrency: int) -> Embed:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 
-import pytest
 from langchain.agents import create_agent
 from langchain.agents.middleware import SummarizationMiddleware
 from langchain_core.messages import ToolMessage
@@ -18,12 +17,6 @@ from zerogpu_core.emulator import Emulator
 def add(a: int, b: int) -> int:
     """Add two integers."""
     return a + b
-
-
-@pytest.fixture
-def emulator() -> Emulator:
-    with Emulator(api_key="test-key") as emu:
-        yield emu
 
 
 def test_summarization_middleware_reads_the_input_limit_from_the_profile() -> None:

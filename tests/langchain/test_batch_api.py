@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import pickle
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +34,6 @@ DOCS = [
     Document("Grüße von Zoë Müller aus München: zoe@example.de.", id="de", metadata={"n": 3}),
     Document("東京の山田太郎さんのスマートフォン。", id="ja", metadata={"n": 4}),
 ]
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key", batch_line_delay=0.0) as emulator:
-        yield emulator
 
 
 def _kw(emu: Emulator) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from langchain_core.documents import Document
@@ -21,12 +20,6 @@ from zerogpu_core.tasks import BatchTransformError
 
 LETTER = "Hello Jane Doe, call me at 415-555-0134 or email hi@example.com."
 ARTICLE = "The new smartphone has a brighter screen and a better camera for fitness fans."
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key") as emu:
-        yield emu
 
 
 def _docs(count: int = 3) -> list[Document]:

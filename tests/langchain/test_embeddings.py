@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
 from langchain_core import exceptions as lc
@@ -14,12 +13,6 @@ from langchain_zerogpu import ZeroGPUEmbeddings
 from zerogpu_core.emulator import Emulator, Fault
 
 TEXTS = ["alpha", "beta", "gamma", "delta", "epsilon"]
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key") as emu:
-        yield emu
 
 
 def _embeddings(emu: Emulator, **params: object) -> ZeroGPUEmbeddings:

@@ -3,8 +3,6 @@ finish, with the same results and the same failure policy as the list methods.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from langchain_core.documents import Document
 
@@ -26,12 +24,6 @@ from zerogpu_core.tasks import BatchTransformError
 pytestmark = pytest.mark.emulator
 
 LETTER = "Hello Jane Doe, call me at 415-555-0134 or email hi@example.com."
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key") as emu:
-        yield emu
 
 
 def _kw(emu: Emulator) -> dict[str, str]:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -34,12 +33,6 @@ SCHEMA = {
     ]
 }
 AXES = {"sentiment": ["positive", "negative", "neutral"]}
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key", batch_line_delay=0.0) as emulator:
-        yield emulator
 
 
 def _kw(emu: Emulator, **extra: Any) -> dict[str, Any]:

@@ -5,7 +5,6 @@ failure policy and input checks before any request."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,12 +20,6 @@ pytestmark = pytest.mark.emulator
 SHORT = "The rover landed. It took photos. It sent them home."
 LONG = " ".join(f"Sentence {i} says the probe reached waypoint {i} on schedule." for i in range(60))
 SPORT = "The team won the football match after a late goal by the striker. "
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key", batch_line_delay=0.0) as emulator:
-        yield emulator
 
 
 def _kw(emu: Emulator, **extra: Any) -> dict[str, Any]:

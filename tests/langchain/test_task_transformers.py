@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,12 +22,6 @@ SPORT = "The team won the football match after a late goal by the striker."
 MONEY = "Stocks fell and bond yields rose as investors sold bank shares."
 LABELS = ["person", "company", "location"]
 TOPICS = ["sports", "finance", "technology"]
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key", batch_line_delay=0.0) as emulator:
-        yield emulator
 
 
 def _kw(emu: Emulator, **extra: Any) -> dict[str, Any]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from llama_index.core.schema import TextNode
 
@@ -14,12 +12,6 @@ from zerogpu_core.tasks import BatchTransformError
 pytestmark = pytest.mark.emulator
 
 LETTER = "Hello Jane Doe, call me at 415-555-0134 or email hi@example.com."
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key") as emu:
-        yield emu
 
 
 def _nodes(count: int) -> list[TextNode]:

@@ -5,7 +5,6 @@ failing closed, sync and async, and a RAG query end to end."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -29,12 +28,6 @@ pytestmark = pytest.mark.emulator
 
 THREAT = "I will kill you and hurt them."
 CALM = "Thanks for the lovely dinner, see you on Sunday."
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key") as emulator:
-        yield emulator
 
 
 def _kw(emu: Emulator, **extra: Any) -> dict[str, Any]:

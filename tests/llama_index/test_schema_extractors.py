@@ -5,7 +5,6 @@ pickling and a pipeline after PII redaction."""
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -32,12 +31,6 @@ TEXTS = [
 ]
 SCHEMA = {"contact": ["name::str::Full name", "email::str::Email", "company::str::Company"]}
 AXES = {"sentiment": ["positive", "negative", "neutral"]}
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key", batch_line_delay=0.0) as emulator:
-        yield emulator
 
 
 def _kw(emu: Emulator, **extra: Any) -> dict[str, Any]:

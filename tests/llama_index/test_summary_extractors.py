@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,12 +22,6 @@ TEXTS = [
     "The team won the football match. The striker scored late. Fans cheered.",
     " ".join(f"Sentence {i} says the probe reached waypoint {i} on schedule." for i in range(60)),
 ]
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key", batch_line_delay=0.0) as emulator:
-        yield emulator
 
 
 def _kw(emu: Emulator, **extra: Any) -> dict[str, Any]:

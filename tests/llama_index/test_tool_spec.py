@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -38,12 +37,6 @@ TOOLS = [
     "summarize",
     "extract_signals",
 ]
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key") as emulator:
-        yield emulator
 
 
 def _spec(emu: Emulator, **extra: Any) -> ZeroGPUToolSpec:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import pickle
-from collections.abc import Iterator
 
 import pytest
 from llama_index.core import Document
@@ -22,12 +21,6 @@ from zerogpu_core.tasks import BatchTransformError, deanonymize
 
 LETTER = "Hello Jane Doe, call me at 415-555-0134 or email hi@example.com about the phone."
 SECRETS = ("Jane Doe", "415-555-0134", "hi@example.com")
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key") as emu:
-        yield emu
 
 
 def _kw(emu: Emulator) -> dict[str, str]:

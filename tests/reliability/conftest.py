@@ -1,22 +1,14 @@
-"""Fixtures of the reliability suite: a fresh emulator and a short backoff."""
+"""Fixtures of the reliability suite: a short backoff. The fresh ``emulator`` (key
+``test-key``, the suite's ``API_KEY``) comes from ``tests/conftest.py``."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 
 import pytest
 
-from tests.reliability._faults import API_KEY
 from zerogpu_core import _client_settings
 from zerogpu_core._retry import RetryPolicy
-from zerogpu_core.emulator import Emulator
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(api_key=API_KEY) as emu:
-        yield emu
 
 
 @pytest.fixture

@@ -50,12 +50,6 @@ def test_a_spool_reads_back_what_was_written() -> None:
         assert split_lines(spool, max_lines=2) == split_lines(lines, max_lines=2)
 
 
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key", batch_line_delay=0.0) as emulator:
-        yield emulator
-
-
 def _client(emu: Emulator, **kwargs: Any) -> ZeroGPUClient:
     return ZeroGPUClient(api_key="test-key", base_url=emu.base_url, **kwargs)
 

@@ -137,12 +137,6 @@ def test_options_reject_bad_poll_intervals() -> None:
         BatchAPIOptions(max_poll_interval=-1)
 
 
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key", batch_line_delay=0.0) as emulator:
-        yield emulator
-
-
 def _client(emu: Emulator, **kwargs: Any) -> ZeroGPUClient:
     return ZeroGPUClient(api_key="test-key", base_url=emu.base_url, **kwargs)
 

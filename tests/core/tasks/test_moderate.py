@@ -212,73 +212,69 @@ def test_verdict_metadata_and_error_pickling() -> None:
 # --- end to end against the emulator ---------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key") as emu:
-        yield emu
-
-
 @pytest.fixture
-def client(emulator: Emulator) -> Iterator[ZeroGPUClient]:
-    with ZeroGPUClient(api_key="test-key", base_url=emulator.base_url) as client:
+def client(module_emulator: Emulator) -> Iterator[ZeroGPUClient]:
+    with ZeroGPUClient(api_key="test-key", base_url=module_emulator.base_url) as client:
         yield client
 
 
 @pytest.mark.parametrize("model", ["zlm-v1-moderation-edge", "omni-moderation-latest"])
-def test_moderations_route(client: ZeroGPUClient, emulator: Emulator, model: str) -> None:
-    before = len(emulator.requests)
+def test_moderations_route(client: ZeroGPUClient, module_emulator: Emulator, model: str) -> None:
+    before = len(module_emulator.requests)
     verdict = moderate(client, THREAT, ModerationOptions(model=model))
     assert verdict.flagged
     assert "violence" in verdict.categories
     assert verdict.model == "zlm-v1-moderation-edge"
     assert not moderate(client, CALM, ModerationOptions(model=model)).flagged
-    sent = emulator.requests[before]
+    sent = module_emulator.requests[before]
     assert (sent.path, sent.json) == ("/v1/moderations", {"input": [THREAT], "model": model})
 
 
-def test_llama_guard_on_the_chat_route(client: ZeroGPUClient, emulator: Emulator) -> None:
-    before = len(emulator.requests)
+def test_llama_guard_on_the_chat_route(client: ZeroGPUClient, module_emulator: Emulator) -> None:
+    before = len(module_emulator.requests)
     verdict = moderate(client, THREAT, ModerationOptions(model="llama-guard-4-12b"))
     assert (verdict.flagged, verdict.codes[0], verdict.categories[0]) == (
         True,
         "S1",
         "Violent Crimes",
     )
-    assert emulator.requests[before].json["messages"] == [{"role": "user", "content": THREAT}]
+    assert module_emulator.requests[before].json["messages"] == [
+        {"role": "user", "content": THREAT}
+    ]
     assert not moderate(client, CALM, ModerationOptions(model="llama-guard-4-12b")).flagged
 
 
-def test_a_long_text_is_judged_whole(client: ZeroGPUClient, emulator: Emulator) -> None:
+def test_a_long_text_is_judged_whole(client: ZeroGPUClient, module_emulator: Emulator) -> None:
     text = CALM + " " + "The weather is mild and the garden is green. " * 1_500 + THREAT
     with pytest.raises(ContextLengthExceededError):
         client.create_moderation(input=text)  # what one unchunked request would get
-    before = len(emulator.requests)
+    before = len(module_emulator.requests)
     verdict = moderate(client, text)
     assert verdict.flagged
     assert "violence" in verdict.categories
     assert verdict.chunks > 1
-    sent = [piece for r in emulator.requests[before:] for piece in r.json["input"]]
+    sent = [piece for r in module_emulator.requests[before:] for piece in r.json["input"]]
     assert "".join(sent) == text
 
 
-def test_blank_text_makes_no_request(client: ZeroGPUClient, emulator: Emulator) -> None:
-    before = len(emulator.requests)
+def test_blank_text_makes_no_request(client: ZeroGPUClient, module_emulator: Emulator) -> None:
+    before = len(module_emulator.requests)
     with pytest.raises(ValueError, match="must not be empty"):
         moderate(client, "   ")
-    assert len(emulator.requests) == before
+    assert len(module_emulator.requests) == before
 
 
-def test_a_short_reply_fails_closed(client: ZeroGPUClient, emulator: Emulator) -> None:
+def test_a_short_reply_fails_closed(client: ZeroGPUClient, module_emulator: Emulator) -> None:
     one = ModerationResponse(model="m", results=[result()]).model_dump()
-    emulator.faults.add(Fault(status=200, body=one, path="/v1/moderations"))
+    module_emulator.faults.add(Fault(status=200, body=one, path="/v1/moderations"))
     text = "Calm words here. " * 2_000
     with pytest.raises(TaskOutputError, match="1 moderation results for"):
         moderate(client, text, ModerationOptions(max_chunk_tokens=1_000))
 
 
 @pytest.mark.parametrize("model", ["zlm-v1-moderation-edge", "llama-guard-4-12b"])
-async def test_async(emulator: Emulator, model: str) -> None:
-    async with AsyncZeroGPUClient(api_key="test-key", base_url=emulator.base_url) as client:
+async def test_async(module_emulator: Emulator, model: str) -> None:
+    async with AsyncZeroGPUClient(api_key="test-key", base_url=module_emulator.base_url) as client:
         verdict = await amoderate(client, THREAT, ModerationOptions(model=model))
         assert verdict.flagged
         assert not (await amoderate(client, CALM, ModerationOptions(model=model))).flagged

@@ -3,8 +3,6 @@ both models, sync and async, batch mode (Llama Guard only) and failures."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from zerogpu_core import AsyncZeroGPUClient, ZeroGPUClient
@@ -26,12 +24,6 @@ THREAT = "I will kill you and hurt them."
 CALM = "Thanks for the lovely dinner, see you on Sunday."
 LONG_CALM = " ".join([CALM] * 600)
 MODELS = ["zlm-v1-moderation-edge", "omni-moderation-latest", "llama-guard-4-12b"]
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key", batch_line_delay=0.0) as emulator:
-        yield emulator
 
 
 def _sync(emu: Emulator) -> ZeroGPUClient:

@@ -28,11 +28,8 @@ from zerogpu_core.tasks.redaction import PIISpan
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[ZeroGPUClient]:
-    with (
-        Emulator(api_key="test-key") as emu,
-        ZeroGPUClient(api_key="test-key", base_url=emu.base_url) as client,
-    ):
+def client(module_emulator: Emulator) -> Iterator[ZeroGPUClient]:
+    with ZeroGPUClient(api_key="test-key", base_url=module_emulator.base_url) as client:
         yield client
 
 

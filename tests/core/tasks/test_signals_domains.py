@@ -3,8 +3,6 @@ against the emulator (its output is emulated)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from tests.core.tasks.test_iab import load
@@ -30,12 +28,6 @@ from zerogpu_core.tasks.signals import parse_signals, signals_request
 
 SPORT = "The team won the football match after a late goal by the striker. "
 SPANISH = "El ejercicio regular es una de las mejores cosas que puede hacer por su salud. "
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key", batch_line_delay=0.0) as emulator:
-        yield emulator
 
 
 def _client(emu: Emulator) -> ZeroGPUClient:

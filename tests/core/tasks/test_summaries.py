@@ -3,8 +3,6 @@ emulator, whose output is emulated) proof that no part of a long text is dropped
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from zerogpu_core import AsyncZeroGPUClient, ZeroGPUClient
@@ -26,12 +24,6 @@ from zerogpu_core.types import ChatCompletion
 
 # 60 numbered sentences: far over t5-small's 512 tokens.
 LONG = " ".join(f"Sentence {i} says the probe reached waypoint {i} on schedule." for i in range(60))
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key", batch_line_delay=0.0) as emulator:
-        yield emulator
 
 
 def _client(emu: Emulator) -> ZeroGPUClient:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
 
 import pytest
 from langchain_core.exceptions import ModelError
@@ -32,12 +31,6 @@ from zerogpu_core.emulator import Emulator, Fault
 
 KEY = "test-key"
 LETTER = "Hello Jane Doe, call me at 415-555-0134 or write to hi@example.com."
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(api_key=KEY) as emu:
-        yield emu
 
 
 @pytest.fixture

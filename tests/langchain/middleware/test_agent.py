@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -35,12 +34,6 @@ ASK = f"I am Jane Doe, {EMAIL}. Use the lookup_order tool for order A-17."
 def lookup_order(order_id: str) -> str:
     """Look up an order by its id."""
     return f"Order {order_id} ships on Monday; the buyer is {CUSTOMER_EMAIL}."
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key") as emu:
-        yield emu
 
 
 def agent(emulator: Emulator, **moderation: Any) -> Any:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,12 +21,6 @@ KEY = "test-key"
 SECRET = "sk-live-do-not-print-0123456789"
 MIDDLEWARES = [ZeroGPUModerationMiddleware, ZeroGPUPIIMiddleware]
 RUNTIME: Any = None
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(api_key=KEY) as emu:
-        yield emu
 
 
 def _state() -> dict[str, Any]:

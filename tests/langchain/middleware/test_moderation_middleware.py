@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import inspect
 import pickle
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,16 +21,10 @@ NOTICE = "I can't help with that: the content was flagged for violence."
 RUNTIME: Any = None  # the hooks do not use the runtime
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key") as emu:
-        yield emu
-
-
 @pytest.fixture
-def client(emulator: Emulator) -> ZeroGPUClient:
-    emulator.faults.clear()
-    return ZeroGPUClient(api_key="test-key", base_url=emulator.base_url, max_retries=0)
+def client(module_emulator: Emulator) -> ZeroGPUClient:
+    module_emulator.faults.clear()
+    return ZeroGPUClient(api_key="test-key", base_url=module_emulator.base_url, max_retries=0)
 
 
 def state(*messages: BaseMessage) -> dict[str, Any]:
@@ -146,21 +139,21 @@ def test_a_flagged_reply_is_replaced_and_loses_its_tool_calls(
     assert guard.after_model(reply("The shop opens at nine."), RUNTIME) is None  # type: ignore[arg-type]
 
 
-def test_switches_turn_checks_off(client: ZeroGPUClient, emulator: Emulator) -> None:
+def test_switches_turn_checks_off(client: ZeroGPUClient, module_emulator: Emulator) -> None:
     guard = ZeroGPUModerationMiddleware(check_input=False, check_output=False, client=client)
-    before = len(emulator.requests)
+    before = len(module_emulator.requests)
     assert guard.before_model(ask(THREAT), RUNTIME) is None  # type: ignore[arg-type]
     assert guard.after_model(reply(THREAT), RUNTIME) is None  # type: ignore[arg-type]
-    assert len(emulator.requests) == before
+    assert len(module_emulator.requests) == before
 
 
 def test_messages_already_answered_are_not_judged_again(
-    client: ZeroGPUClient, emulator: Emulator
+    client: ZeroGPUClient, module_emulator: Emulator
 ) -> None:
     guard = ZeroGPUModerationMiddleware(client=client)
-    before = len(emulator.requests)
+    before = len(module_emulator.requests)
     assert guard.before_model(tool_turn("sunny"), RUNTIME) is None  # type: ignore[arg-type]
-    assert len(emulator.requests) == before
+    assert len(module_emulator.requests) == before
 
 
 def test_violation_message_template(client: ZeroGPUClient) -> None:
@@ -185,15 +178,15 @@ def test_llama_guard(client: ZeroGPUClient) -> None:
 
 @pytest.mark.parametrize("behavior", ["error", "end", "replace"])
 def test_a_failed_moderation_call_fails_closed(
-    client: ZeroGPUClient, emulator: Emulator, behavior: Any
+    client: ZeroGPUClient, module_emulator: Emulator, behavior: Any
 ) -> None:
     guard = ZeroGPUModerationMiddleware(exit_behavior=behavior, client=client)
-    emulator.faults.add(Fault(status=500, path="/v1/moderations"))
+    module_emulator.faults.add(Fault(status=500, path="/v1/moderations"))
     with pytest.raises(InternalServerError):
         guard.before_model(ask(CALM), RUNTIME)  # type: ignore[arg-type]
 
 
-async def test_async_hooks(client: ZeroGPUClient, emulator: Emulator) -> None:
+async def test_async_hooks(client: ZeroGPUClient, module_emulator: Emulator) -> None:
     guard = ZeroGPUModerationMiddleware(
         exit_behavior="error", check_tool_results=True, client=client
     )
@@ -201,6 +194,6 @@ async def test_async_hooks(client: ZeroGPUClient, emulator: Emulator) -> None:
         await guard.abefore_model(tool_turn(THREAT), RUNTIME)  # type: ignore[arg-type]
     assert raised.value.stage == "tool"
     assert await guard.aafter_model(reply("Nine o'clock."), RUNTIME) is None  # type: ignore[arg-type]
-    emulator.faults.add(Fault(status=500, path="/v1/moderations"))
+    module_emulator.faults.add(Fault(status=500, path="/v1/moderations"))
     with pytest.raises(InternalServerError):
         await guard.aafter_model(reply("Nine o'clock."), RUNTIME)  # type: ignore[arg-type]

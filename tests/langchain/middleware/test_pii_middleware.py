@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 import json
 import pickle
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,16 +22,10 @@ ASK = f"Please mail the receipt to {EMAIL} today."
 RUNTIME: Any = None  # the hooks do not use the runtime
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator(api_key="test-key") as emu:
-        yield emu
-
-
 @pytest.fixture
-def client(emulator: Emulator) -> ZeroGPUClient:
-    emulator.faults.clear()
-    return ZeroGPUClient(api_key="test-key", base_url=emulator.base_url, max_retries=0)
+def client(module_emulator: Emulator) -> ZeroGPUClient:
+    module_emulator.faults.clear()
+    return ZeroGPUClient(api_key="test-key", base_url=module_emulator.base_url, max_retries=0)
 
 
 def state(*messages: BaseMessage) -> dict[str, Any]:
@@ -151,17 +144,21 @@ def _unverifiable_reply() -> dict[str, Any]:
     }
 
 
-def test_an_unverifiable_reply_fails_closed(client: ZeroGPUClient, emulator: Emulator) -> None:
+def test_an_unverifiable_reply_fails_closed(
+    client: ZeroGPUClient, module_emulator: Emulator
+) -> None:
     guard = ZeroGPUPIIMiddleware(client=client)
-    emulator.faults.add(Fault(status=200, body=_unverifiable_reply(), path="/v1/chat/completions"))
+    module_emulator.faults.add(
+        Fault(status=200, body=_unverifiable_reply(), path="/v1/chat/completions")
+    )
     with pytest.raises(TaskOutputError) as raised:
         guard.before_model(state(HumanMessage(ASK)), RUNTIME)  # type: ignore[arg-type]
     assert EMAIL not in str(raised.value)
 
 
-def test_a_failed_call_fails_closed(client: ZeroGPUClient, emulator: Emulator) -> None:
+def test_a_failed_call_fails_closed(client: ZeroGPUClient, module_emulator: Emulator) -> None:
     guard = ZeroGPUPIIMiddleware(client=client)
-    emulator.faults.add(Fault(status=500, path="/v1/chat/completions"))
+    module_emulator.faults.add(Fault(status=500, path="/v1/chat/completions"))
     with pytest.raises(InternalServerError):
         guard.before_model(state(HumanMessage(ASK)), RUNTIME)  # type: ignore[arg-type]
 
@@ -172,7 +169,7 @@ def test_a_message_without_an_id_is_never_left_in_place(client: ZeroGPUClient) -
         guard.before_model({"messages": [HumanMessage(ASK)]}, RUNTIME)  # type: ignore[arg-type]
 
 
-async def test_async_hooks(client: ZeroGPUClient, emulator: Emulator) -> None:
+async def test_async_hooks(client: ZeroGPUClient, module_emulator: Emulator) -> None:
     guard = ZeroGPUPIIMiddleware(apply_to_output=True, client=client)
     first, second = HumanMessage(ASK), HumanMessage(f"Also cc {EMAIL}.")
     update = await guard.abefore_model(state(first, second), RUNTIME)  # type: ignore[arg-type]
@@ -183,6 +180,6 @@ async def test_async_hooks(client: ZeroGPUClient, emulator: Emulator) -> None:
     ]
     answer = state(HumanMessage("Who?"), AIMessage(f"It was {EMAIL}."))
     assert only(await guard.aafter_model(answer, RUNTIME)).content == "It was [EMAIL]."  # type: ignore[arg-type]
-    emulator.faults.add(Fault(status=500, path="/v1/chat/completions"))
+    module_emulator.faults.add(Fault(status=500, path="/v1/chat/completions"))
     with pytest.raises(InternalServerError):
         await guard.abefore_model(state(HumanMessage(ASK)), RUNTIME)  # type: ignore[arg-type]
