@@ -291,7 +291,7 @@ class ChunkBuilder:
         choices = chunk.choices
         if self._steady and len(choices) == 1 and chunk.usage is None:
             # Nearly every token: one choice adding plain answer text and nothing
-            # else. Everything build_any() would record is already known (the id and
+            # else. Everything _build_any() would record is already known (the id and
             # model are the first non-empty ones; the request id is the response's),
             # so the chunk is built at once; any other delta takes the full path.
             choice = choices[0]
