@@ -17,7 +17,8 @@ import sys
 from array import array
 from collections.abc import Sequence
 from itertools import pairwise
-from typing import overload
+
+from zerogpu_core._sequences import ComputedSequence
 
 __all__ = ["LineIds", "line_id", "parse_line_id", "same_ids"]
 
@@ -35,7 +36,7 @@ def parse_line_id(custom_id: str) -> tuple[int, int] | None:
     return int(head[4:]), int(chunk)
 
 
-class LineIds(Sequence[str]):
+class LineIds(ComputedSequence[str]):
     """The custom ids of a document job's lines, in line order.
 
     ``ends[i]`` is the number of lines of documents ``0`` to ``i`` (a document
@@ -48,19 +49,7 @@ class LineIds(Sequence[str]):
     def __len__(self) -> int:
         return self.ends[-1] if self.ends else 0
 
-    @overload
-    def __getitem__(self, line: int) -> str: ...
-
-    @overload
-    def __getitem__(self, line: slice) -> list[str]: ...
-
-    def __getitem__(self, line: int | slice) -> str | list[str]:
-        if isinstance(line, slice):
-            return [self[i] for i in range(*line.indices(len(self)))]
-        if line < 0:
-            line += len(self)
-        if not 0 <= line < len(self):
-            raise IndexError("line index out of range")
+    def _item(self, line: int) -> str:
         document = bisect.bisect_right(self.ends, line)
         return line_id(document, line - (self.ends[document - 1] if document else 0))
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from array import array
-from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import IO, TYPE_CHECKING, overload
+from collections.abc import AsyncIterator, Iterator
+from typing import IO, TYPE_CHECKING
+
+from zerogpu_core._sequences import ComputedSequence
 
 if TYPE_CHECKING:
     import httpx
@@ -27,7 +29,7 @@ __all__ = ["SpooledLines", "adownload_lines", "download_lines"]
 _CHUNK = 1 << 16  # 64 KiB: copies and downloads in small steps keep the peak low
 
 
-class SpooledLines(Sequence[bytes]):
+class SpooledLines(ComputedSequence[bytes]):
     """An append-only sequence of encoded lines stored in a private temporary file."""
 
     def __init__(self) -> None:
@@ -44,19 +46,7 @@ class SpooledLines(Sequence[bytes]):
     def __len__(self) -> int:
         return len(self._ends)
 
-    @overload
-    def __getitem__(self, index: int) -> bytes: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[bytes]: ...
-
-    def __getitem__(self, index: int | slice) -> bytes | list[bytes]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("line index out of range")
+    def _item(self, index: int) -> bytes:
         start = self._start(index)
         self._file.seek(start)
         return self._file.read(self._ends[index] - start - 1)

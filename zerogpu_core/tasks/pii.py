@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, TypeVar
 
 from typing_extensions import Unpack
 
 from zerogpu_core._client import AsyncZeroGPUClient, ZeroGPUClient
+from zerogpu_core._sequences import ComputedSequence
 from zerogpu_core.catalog import check_model
 from zerogpu_core.tasks._payload import extract_payload
 from zerogpu_core.tasks.chunking import MIN_WINDOW_TOKENS, TextChunk, plan_windows, token_budget
@@ -390,7 +391,7 @@ def pii_documents(
     return _PIIDocuments(texts, metadata, tuple(options.metadata_keys))
 
 
-class _PIIDocuments(Sequence[PIIDocument]):
+class _PIIDocuments(ComputedSequence[PIIDocument]):
     """Each text with its named metadata values, built on access."""
 
     def __init__(
@@ -404,15 +405,7 @@ class _PIIDocuments(Sequence[PIIDocument]):
     def __len__(self) -> int:
         return len(self._texts)
 
-    @overload
-    def __getitem__(self, index: int) -> PIIDocument: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[PIIDocument]: ...
-
-    def __getitem__(self, index: int | slice) -> PIIDocument | list[PIIDocument]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def _item(self, index: int) -> PIIDocument:
         if self._metadata is None:
             return PIIDocument(self._texts[index])
         return PIIDocument(self._texts[index], metadata_fields(self._metadata[index], self._keys))
