@@ -30,7 +30,7 @@ from llama_index.core.llms.callbacks import llm_chat_callback
 from llama_index.core.llms.custom import CustomLLM
 from pydantic import ConfigDict, PrivateAttr
 
-__all__ = ["BareLangChainChat", "BareLlamaIndexLLM", "line_payloads", "sse_payloads"]
+__all__ = ["BareLangChainChat", "BareLlamaIndexLLM"]
 
 
 _PROVIDER = "zerogpu"
@@ -59,7 +59,7 @@ def _metadata(body: dict[str, Any], finish_reason: Any, request_id: str | None) 
     return metadata
 
 
-def line_payloads(response: httpx.Response) -> Iterator[dict[str, Any]]:
+def _line_payloads(response: httpx.Response) -> Iterator[dict[str, Any]]:
     """The ``data:`` lines of an SSE body as JSON, the quickest way (not the SSE spec:
     it misreads multi-line data, CR line ends and U+2028 inside a payload)."""
     for line in response.iter_lines():
@@ -67,7 +67,7 @@ def line_payloads(response: httpx.Response) -> Iterator[dict[str, Any]]:
             yield json.loads(line[6:])
 
 
-def sse_payloads(response: httpx.Response) -> Iterator[dict[str, Any]]:
+def _sse_payloads(response: httpx.Response) -> Iterator[dict[str, Any]]:
     """The events of an SSE body as JSON, parsed to the spec by ``httpx-sse`` (the
     parser ours uses)."""
     for event in EventSource(response).iter_sse():
@@ -140,7 +140,7 @@ class BareLangChainChat(BaseChatModel):
             headers={"x-api-key": self.api_key},
         ) as response:
             request_id = response.headers.get("x-request-id")
-            payloads = sse_payloads if self.sse_parser else line_payloads
+            payloads = _sse_payloads if self.sse_parser else _line_payloads
             for payload in payloads(response):
                 first = first or payload
                 usage = payload.get("usage") or usage

@@ -43,10 +43,8 @@ from zerogpu_core.types.usage import Usage
 
 __all__ = [
     "StreamAccumulator",
-    "aiter_chat_chunks",
     "aopen_chat_chunks",
     "completion_to_chunk",
-    "iter_chat_chunks",
     "open_chat_chunks",
 ]
 
@@ -245,26 +243,15 @@ async def _adrain(events: AsyncIterator[ServerSentEvent]) -> None:
             pass
 
 
-def iter_chat_chunks(response: httpx.Response) -> Iterator[ChatCompletionChunk]:
-    """Chunks of a streaming response (the caller closes the response)."""
-    return _iter_chunks(lambda: response, close=False)
-
-
 def open_chat_chunks(
     send: Callable[[], httpx.Response],
 ) -> Generator[ChatCompletionChunk, None, None]:
     """Chunks of the stream that ``send()`` opens on the first ``next()``.
 
     The response is closed when the iterator ends or is closed. The client's
-    ``stream_chat_completion`` returns this iterator itself: a generator wrapped
+    ``stream_chat_completion`` returns this generator itself: a generator wrapped
     around another costs a resumption on every streamed token.
     """
-    return _iter_chunks(send, close=True)
-
-
-def _iter_chunks(
-    send: Callable[[], httpx.Response], *, close: bool
-) -> Generator[ChatCompletionChunk, None, None]:
     response = send()
     try:
         decoder = _Decoder(response)
@@ -286,29 +273,13 @@ def _iter_chunks(
             raise decoder.interrupted()
         _drain(events)
     finally:
-        if close:
-            response.close()
+        response.close()
 
 
-def aiter_chat_chunks(response: httpx.Response) -> AsyncIterator[ChatCompletionChunk]:
-    """Async twin of :func:`iter_chat_chunks`."""
-
-    async def given() -> httpx.Response:
-        return response
-
-    return _aiter_chunks(given, close=False)
-
-
-def aopen_chat_chunks(
+async def aopen_chat_chunks(
     send: Callable[[], Awaitable[httpx.Response]],
 ) -> AsyncGenerator[ChatCompletionChunk, None]:
     """Async twin of :func:`open_chat_chunks`."""
-    return _aiter_chunks(send, close=True)
-
-
-async def _aiter_chunks(
-    send: Callable[[], Awaitable[httpx.Response]], *, close: bool
-) -> AsyncGenerator[ChatCompletionChunk, None]:
     response = await send()
     try:
         decoder = _Decoder(response)
@@ -330,8 +301,7 @@ async def _aiter_chunks(
             raise decoder.interrupted()
         await _adrain(events)
     finally:
-        if close:
-            await response.aclose()
+        await response.aclose()
 
 
 @dataclass
