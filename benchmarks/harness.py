@@ -3,6 +3,8 @@
 Absolute times on a 2-core shared box drift by tens of percent between minutes,
 so every contender of a comparison runs once per round, in a shuffled order,
 and the report uses the median per-call time of each and ratios between them.
+A goal row between two contenders is judged on the median of their per-round
+ratios (``paired_ratio``), which such drift moves least.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Contender", "Remote", "Sample", "Stats", "interleave", "timed"]
+__all__ = ["Contender", "Remote", "Sample", "Stats", "interleave", "paired_ratio", "timed"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,23 @@ class Stats:
         """Relative spread of wall time per unit (max/min - 1), a noise indicator."""
         per_unit = [s.wall / s.count for s in self.samples]
         return max(per_unit) / min(per_unit) - 1.0
+
+
+def paired_ratio(mine: Stats, base: Stats) -> float:
+    """The median, over rounds, of ``mine``'s wall time per unit over ``base``'s in
+    the same round.
+
+    Both ran in every round (``interleave``), a few tens of milliseconds apart: a
+    slow minute on the shared machine moves both sides of a round's ratio, where it
+    moves only one side's median when it happens to fall on that side's rounds.
+
+    Raises:
+        ValueError: when the two were not measured in the same rounds.
+    """
+    if len(mine.samples) != len(base.samples) or not mine.samples:
+        raise ValueError(f"{mine.name} and {base.name} were not measured in the same rounds")
+    rounds = zip(mine.samples, base.samples, strict=True)
+    return statistics.median((m.wall / m.count) / (b.wall / b.count) for m, b in rounds)
 
 
 def interleave(

@@ -71,7 +71,9 @@ def write_results(
         f"{environment}\n",
         "All contenders talk to the same local emulator over loopback (emulated answers, "
         "not model output). Figures are medians over interleaved rounds; compare the "
-        "ratios, not the absolute times, which drift on shared machines.\n",
+        "ratios, not the absolute times, which drift on shared machines. A per-call or "
+        "per-chunk target marked 'paired' is the median of the two sides' ratio within "
+        "each round.\n",
         target_table.markdown(),
         *(t.markdown() for t in tables),
     ]
