@@ -19,7 +19,7 @@ import httpx
 from pydantic import ValidationError
 
 from zerogpu_core._client_settings import ClientSettings
-from zerogpu_core._deadline import ReadWithin, attempt_seconds, deadline_expired
+from zerogpu_core._deadline import ReadWithin, attempt_seconds, deadline_expired, within
 from zerogpu_core._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -354,7 +354,7 @@ class AsyncTransport(_ClientBase):
         if seconds is None:
             return await self._attempt_unbounded(spec)
         try:
-            return await asyncio.wait_for(self._attempt_unbounded(spec), seconds)
+            return await within(self._attempt_unbounded(spec), seconds)
         except asyncio.TimeoutError:
             raise deadline_expired(seconds) from None
 

@@ -4,7 +4,9 @@ httpx applies a timeout to each connect, write and read: a server that trickles 
 few bytes just inside the read timeout holds a call for as long as it likes. An
 attempt here must end ``timeout`` seconds after it started, body included.
 
-The async client wraps the attempt in ``asyncio.wait_for``. A blocking read cannot
+The async client runs the attempt under ``asyncio.timeout`` (from Python 3.11;
+``asyncio.wait_for`` on 3.10, which runs each attempt as a task of its own, at a
+cost on every request). A blocking read cannot
 be cancelled, so the sync client hands the response's socket to one shared watchdog
 thread, which shuts the socket down at the deadline; the blocked read then fails
 at once and is reported as a timeout.
@@ -12,20 +14,24 @@ at once and is reported as a timeout.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import heapq
 import itertools
 import socket
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from types import TracebackType
-from typing import Literal
+from typing import Literal, TypeVar
 
 import httpx
 
-__all__ = ["ReadWithin", "attempt_seconds", "deadline_expired"]
+__all__ = ["ReadWithin", "attempt_seconds", "deadline_expired", "within"]
+
+T = TypeVar("T")
 
 
 def attempt_seconds(timeout: float | httpx.Timeout) -> float | None:
@@ -35,6 +41,20 @@ def attempt_seconds(timeout: float | httpx.Timeout) -> float | None:
     meaning (``None``: no overall deadline), for callers who want exactly that.
     """
     return None if isinstance(timeout, httpx.Timeout) else float(timeout)
+
+
+if sys.version_info >= (3, 11):
+
+    async def within(awaitable: Awaitable[T], seconds: float) -> T:
+        """``awaitable``'s result, or ``asyncio.TimeoutError`` after ``seconds``."""
+        async with asyncio.timeout(seconds):
+            return await awaitable
+
+else:  # Python 3.10, tested by the suite's lowest-versions run
+
+    async def within(awaitable: Awaitable[T], seconds: float) -> T:
+        """``awaitable``'s result, or ``asyncio.TimeoutError`` after ``seconds``."""
+        return await asyncio.wait_for(awaitable, seconds)
 
 
 def deadline_expired(seconds: float) -> httpx.ReadTimeout:

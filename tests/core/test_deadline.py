@@ -1,11 +1,28 @@
-"""The shared watchdog that ends blocking reads at their deadline."""
+"""Attempt deadlines: the shared watchdog that ends blocking reads, and the async bound."""
 
 from __future__ import annotations
 
+import asyncio
+import sys
 import threading
 import time
+from typing import Any
 
+import httpx
+import pytest
+
+from zerogpu_core import APITimeoutError, AsyncZeroGPUClient
 from zerogpu_core._deadline import _WATCHDOG
+
+COMPLETION = {
+    "id": "chatcmpl-1",
+    "object": "chat.completion",
+    "created": 1,
+    "model": "m",
+    "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": "Hello."}, "finish_reason": "stop"}
+    ],
+}
 
 
 def test_an_earlier_alarm_armed_after_a_later_one_fires_on_time() -> None:
@@ -29,3 +46,44 @@ def test_a_cancelled_alarm_never_fires() -> None:
     alarm.cancel()
     assert not fired.wait(0.3)
     assert not alarm.fired
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="asyncio.timeout is new in 3.11")
+async def test_an_async_attempt_runs_in_the_callers_task() -> None:
+    # asyncio.wait_for ran every attempt as a task of its own (about 10 us a request).
+    created = [0]
+
+    def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+        created[0] += 1
+        return asyncio.Task(coro, loop=loop, **kwargs)
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=COMPLETION)
+
+    loop = asyncio.get_running_loop()
+    http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    async with AsyncZeroGPUClient(api_key="k", http_client=http, timeout=5) as client:
+        loop.set_task_factory(factory)
+        try:
+            reply = await client.chat_completion(
+                model="m", messages=[{"role": "user", "content": "hi"}]
+            )
+        finally:
+            loop.set_task_factory(None)
+    assert reply.choices[0].message.content == "Hello."
+    assert created[0] == 0
+
+
+async def test_an_async_attempt_past_its_deadline_is_a_timeout() -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(5)
+        return httpx.Response(200, json=COMPLETION)
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(slow))
+    started = time.monotonic()
+    async with AsyncZeroGPUClient(
+        api_key="k", http_client=http, timeout=0.2, max_retries=0
+    ) as client:
+        with pytest.raises(APITimeoutError):
+            await client.chat_completion(model="m", messages=[{"role": "user", "content": "hi"}])
+    assert time.monotonic() - started < 2

@@ -421,7 +421,12 @@ async def _aiterate(
                 finished.put_nowait(jobs)
                 return
             try:
-                parts = await _all_or_cancel([bounded(item) for item in jobs])
+                # Most documents are one request: awaited in this task, not another.
+                parts = (
+                    [await bounded(jobs[0])]
+                    if len(jobs) == 1
+                    else await _all_or_cancel([bounded(item) for item in jobs])
+                )
             except Exception as exc:
                 finished.put_nowait(steps.fail(index, exc))
                 return

@@ -7,6 +7,7 @@ import asyncio
 import time
 import tracemalloc
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 import pytest
 
@@ -272,3 +273,37 @@ async def test_async_list_run_peak_heap_is_close_to_what_it_returns() -> None:
     tracemalloc.stop()
     assert len(kept.results) == 6000
     assert peak - start <= 1.3 * (current - start), (peak - start, current - start)
+
+
+def _counting_tasks(loop: asyncio.AbstractEventLoop) -> list[int]:
+    """Count the tasks created on ``loop`` from now on (the one-item list's value)."""
+    created = [0]
+
+    def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+        created[0] += 1
+        return asyncio.Task(coro, loop=loop, **kwargs)
+
+    loop.set_task_factory(factory)
+    return created
+
+
+async def test_a_one_request_document_runs_in_its_own_task_only() -> None:
+    """One task per document; a second one per request only when the document has
+    several (the runner used to wrap every request in a task and a gather)."""
+
+    async def job(word: str) -> str:
+        await asyncio.sleep(0)
+        return word.upper()
+
+    loop = asyncio.get_running_loop()
+    created = _counting_tasks(loop)
+    try:
+        one_each = await arun_documents(TASK, job, [f"w{i}" for i in range(20)])
+        assert one_each.results == tuple(f"W{i}" for i in range(20))
+        assert created[0] == 20
+        created[0] = 0
+        three_each = await arun_documents(TASK, job, ["a b c", "d e f"])
+        assert three_each.results == ("A B C", "D E F")
+        assert created[0] == 2 + 6
+    finally:
+        loop.set_task_factory(None)
