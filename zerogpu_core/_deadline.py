@@ -6,10 +6,10 @@ attempt here must end ``timeout`` seconds after it started, body included.
 
 The async client runs the attempt under ``asyncio.timeout`` (from Python 3.11;
 ``asyncio.wait_for`` on 3.10, which runs each attempt as a task of its own, at a
-cost on every request). A blocking read cannot
-be cancelled, so the sync client hands the response's socket to one shared watchdog
-thread, which shuts the socket down at the deadline; the blocked read then fails
-at once and is reported as a timeout.
+cost on every request). A blocking read cannot be cancelled, so the sync client
+hands the response's socket to one shared watchdog thread, which shuts the socket
+down at the deadline; the blocked read then fails at once and is reported as a
+timeout.
 """
 
 from __future__ import annotations

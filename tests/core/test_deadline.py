@@ -6,11 +6,11 @@ import asyncio
 import sys
 import threading
 import time
-from typing import Any
 
 import httpx
 import pytest
 
+from tests.core._tasks import counting_tasks
 from zerogpu_core import APITimeoutError, AsyncZeroGPUClient
 from zerogpu_core._deadline import _WATCHDOG
 
@@ -51,25 +51,15 @@ def test_a_cancelled_alarm_never_fires() -> None:
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="asyncio.timeout is new in 3.11")
 async def test_an_async_attempt_runs_in_the_callers_task() -> None:
     # asyncio.wait_for ran every attempt as a task of its own (about 10 us a request).
-    created = [0]
-
-    def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
-        created[0] += 1
-        return asyncio.Task(coro, loop=loop, **kwargs)
-
     async def answer(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json=COMPLETION)
 
-    loop = asyncio.get_running_loop()
     http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
     async with AsyncZeroGPUClient(api_key="k", http_client=http, timeout=5) as client:
-        loop.set_task_factory(factory)
-        try:
+        with counting_tasks() as created:
             reply = await client.chat_completion(
                 model="m", messages=[{"role": "user", "content": "hi"}]
             )
-        finally:
-            loop.set_task_factory(None)
     assert reply.choices[0].message.content == "Hello."
     assert created[0] == 0
 

@@ -7,10 +7,10 @@ import asyncio
 import time
 import tracemalloc
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
 
 import pytest
 
+from tests.core._tasks import counting_tasks
 from tests.core.tasks.test_runner import TASK, Planned
 from zerogpu_core import ZeroGPUError
 from zerogpu_core._retry import RetryLater
@@ -275,18 +275,6 @@ async def test_async_list_run_peak_heap_is_close_to_what_it_returns() -> None:
     assert peak - start <= 1.3 * (current - start), (peak - start, current - start)
 
 
-def _counting_tasks(loop: asyncio.AbstractEventLoop) -> list[int]:
-    """Count the tasks created on ``loop`` from now on (the one-item list's value)."""
-    created = [0]
-
-    def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
-        created[0] += 1
-        return asyncio.Task(coro, loop=loop, **kwargs)
-
-    loop.set_task_factory(factory)
-    return created
-
-
 async def test_a_one_request_document_runs_in_its_own_task_only() -> None:
     """One task per document; a second one per request only when the document has
     several (the runner used to wrap every request in a task and a gather)."""
@@ -295,9 +283,7 @@ async def test_a_one_request_document_runs_in_its_own_task_only() -> None:
         await asyncio.sleep(0)
         return word.upper()
 
-    loop = asyncio.get_running_loop()
-    created = _counting_tasks(loop)
-    try:
+    with counting_tasks() as created:
         one_each = await arun_documents(TASK, job, [f"w{i}" for i in range(20)])
         assert one_each.results == tuple(f"W{i}" for i in range(20))
         assert created[0] == 20
@@ -305,5 +291,3 @@ async def test_a_one_request_document_runs_in_its_own_task_only() -> None:
         three_each = await arun_documents(TASK, job, ["a b c", "d e f"])
         assert three_each.results == ("A B C", "D E F")
         assert created[0] == 2 + 6
-    finally:
-        loop.set_task_factory(None)
